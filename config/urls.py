@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+
+urlpatterns = [
+    path("", include("ehcflow.core.urls")),
+    path("", include("ehcflow.accounts.urls")),
+    path("", include("ehcflow.deadlines.urls")),
+    path("", include("ehcflow.cases.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,81 @@
+"""Staff accounts, their roles and personal API tokens.
+
+Parents, young people and professionals will sign in through the portal later; they get accounts
+with no staff role, so every staff page and endpoint already refuses them.
+"""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+from ehcflow.tenancy.models import LocalAuthority
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "EHC coordinator"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    SERVICE_LEADER = "service_leader", "Service leader"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+STAFF_ROLES = {r.value for r in Role}
+COUNCIL_WIDE_ROLES = {Role.SERVICE_LEADER.value, Role.ADMINISTRATOR.value}
+
+
+class User(AbstractUser):
+    """A person who signs in. Staff have a role and work within one local authority."""
+
+    la = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="users",
+        verbose_name="local authority",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, blank=True)
+    teams = models.ManyToManyField("teams.Team", blank=True, related_name="members")
+    job_title = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    @property
+    def is_council_staff(self) -> bool:
+        return self.is_active and self.la_id is not None and self.role in STAFF_ROLES
+
+    @property
+    def sees_whole_council(self) -> bool:
+        return self.is_council_staff and self.role in COUNCIL_WIDE_ROLES
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its hash is stored; the token is shown once, when made."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    @classmethod
+    def issue(cls, *, user: User) -> tuple["ApiToken", str]:
+        token = "ehc_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, prefix=token[4:12], key_hash=_hash(token)), token
+
+    @classmethod
+    def user_for(cls, token: str) -> User | None:
+        row = (
+            cls.objects.select_related("user", "user__la")
+            .filter(key_hash=_hash(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        cls.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        return row.user

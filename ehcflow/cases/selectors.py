@@ -1,0 +1,145 @@
+"""Reads of cases. Every list and page of case data comes through here, scoped by access."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from ehcflow.cases.access import cases_visible_to
+from ehcflow.cases.models import Case
+from ehcflow.deadlines.engine import AdviceClock, CaseFacts, Deadline, ExceptionRecord, case_deadlines
+
+AMBER_DAYS = 14  # a deadline within two weeks is amber on caseloads
+
+SORTS = {
+    "deadline": ("next_deadline_due", "id"),
+    "-deadline": ("-next_deadline_due", "-id"),
+    "name": ("child__last_name", "child__first_name", "id"),
+    "-name": ("-child__last_name", "-child__first_name", "-id"),
+    "received": ("received_on", "id"),
+    "-received": ("-received_on", "-id"),
+    "stage": ("stage", "next_deadline_due", "id"),
+    "-stage": ("-stage", "next_deadline_due", "id"),
+}
+
+
+def rag_for(due: datetime.date | None, today: datetime.date) -> str:
+    """Red when overdue, amber within two weeks, green otherwise; blank with nothing due."""
+    if due is None:
+        return ""
+    days = (due - today).days
+    if days < 0:
+        return "red"
+    if days <= AMBER_DAYS:
+        return "amber"
+    return "green"
+
+
+def case_list(
+    *, user, stage: str = "", team: int | None = None, coordinator: int | None = None,
+    rag: str = "", q: str = "", mine: bool = False, sort: str = "deadline", include_closed: bool = False,
+) -> QuerySet[Case]:
+    """Cases the user may see, filtered and sorted: one query however many rows."""
+    qs = cases_visible_to(user).select_related("child", "child__team", "child__coordinator")
+    if mine:
+        qs = qs.filter(child__coordinator=user)
+    if stage:
+        qs = qs.filter(stage=stage)
+    elif not include_closed:
+        qs = qs.exclude(stage__in=["not_assessed", "not_issued", "withdrawn"])
+    if team:
+        qs = qs.filter(child__team_id=team)
+    if coordinator:
+        qs = qs.filter(child__coordinator_id=coordinator)
+    if q:
+        for word in q.split()[:3]:
+            qs = qs.filter(Q(child__last_name__icontains=word) | Q(child__first_name__icontains=word))
+    today = timezone.localdate()
+    if rag == "red":
+        qs = qs.filter(next_deadline_due__lt=today)
+    elif rag == "amber":
+        qs = qs.filter(next_deadline_due__gte=today, next_deadline_due__lte=today + datetime.timedelta(days=AMBER_DAYS))
+    elif rag == "green":
+        qs = qs.filter(next_deadline_due__gt=today + datetime.timedelta(days=AMBER_DAYS))
+    return qs.order_by(*SORTS.get(sort, SORTS["deadline"]))
+
+
+def case_get(*, user, case_id: int) -> Case | None:
+    """One case with everything its page shows, in a fixed number of queries; None if not visible."""
+    from ehcflow.cases.models import TimelineEvent
+    from ehcflow.plans.models import Need, Provision
+
+    return (
+        cases_visible_to(user)
+        .select_related("child", "child__setting", "child__team", "child__coordinator", "decision", "plan",
+                        "plan__named_setting")
+        .prefetch_related(
+            "child__carer_links__carer",
+            "advice_requests",
+            "comments__requested_setting",
+            "consultations__setting",
+            "exceptions__advice_request",
+            Prefetch("timeline", queryset=TimelineEvent.objects.select_related("actor")),
+            Prefetch("plan__needs", queryset=Need.objects.all()),
+            "plan__outcomes",
+            Prefetch("plan__provisions", queryset=Provision.objects.prefetch_related("needs", "outcomes")),
+        )
+        .filter(pk=case_id)
+        .first()
+    )
+
+
+def case_facts(case: Case) -> CaseFacts:
+    """The engine's view of a case. Uses prefetched relations where the caller loaded them."""
+    decision = getattr(case, "decision", None) if _has_related(case, "decision") else None
+    plan = getattr(case, "plan", None) if _has_related(case, "plan") else None
+    comments = list(case.comments.all())
+    return CaseFacts(
+        received_on=case.received_on,
+        decision_on=decision.decided_on if decision else None,
+        decision=decision.outcome if decision else None,
+        advice=tuple(
+            AdviceClock(ref=str(a.pk), label=f"{a.get_advice_type_display()}: {a.advisor}", sent_on=a.sent_on,
+                        received_on=a.received_on, returned_on=a.returned_on)
+            for a in case.advice_requests.all()
+        ),
+        outcome_on=case.outcome_on,
+        outcome=case.outcome or None,
+        draft_served_on=plan.draft_served_on if plan else None,
+        comments_received_on=min((c.received_on for c in comments), default=None),
+        final_issued_on=plan.issued_on if plan else None,
+        last_review_decision_on=plan.last_review_decision_on if plan else None,
+        withdrawn_on=case.withdrawn_on,
+        exceptions=tuple(
+            ExceptionRecord(deadline_key=e.deadline_key, reason=e.reason, evidence=e.evidence,
+                            recorded_on=e.recorded_on, ref=str(e.advice_request_id) if e.advice_request_id else None)
+            for e in case.exceptions.all()
+        ),
+    )
+
+
+def _has_related(case: Case, name: str) -> bool:
+    try:
+        getattr(case, name)
+    except Exception:  # RelatedObjectDoesNotExist for a missing one-to-one
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """A deadline as a page shows it."""
+
+    deadline: Deadline
+    days_left: int
+    rag: str
+
+
+def case_deadline_rows(case: Case, today: datetime.date | None = None) -> list[DeadlineRow]:
+    today = today or timezone.localdate()
+    rows = []
+    for d in case_deadlines(case_facts(case), today):
+        rag = "" if d.done or d.status == "not_applicable" else rag_for(d.due, today)
+        rows.append(DeadlineRow(deadline=d, days_left=d.days_left(today), rag=rag))
+    return rows

@@ -1,0 +1,307 @@
+"""Pages for caseworkers. Thin: they read through selectors and write through services."""
+
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ehcflow.accounts.models import Role, User
+from ehcflow.cases import forms as f
+from ehcflow.cases import services
+from ehcflow.cases.access import can_change_case, has_change_role, user_team_ids
+from ehcflow.cases.models import Case, Stage
+from ehcflow.cases.selectors import case_deadline_rows, case_get, case_list, rag_for
+from ehcflow.core.errors import DuplicateSubmission, NotAllowed, StaleForm, StepRefused
+from ehcflow.core.models import RecordView
+from ehcflow.plans import services as plan_services
+from ehcflow.teams.models import Team
+
+PAGE_SIZE = 50
+
+
+def staff_required(view):
+    """Signed-in council staff only; anyone else signed in is refused."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_council_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _record_view(request: HttpRequest, case: Case, what: str) -> None:
+    RecordView.objects.create(la_id=case.la_id, user=request.user, child_id=case.child_id, what=what)
+
+
+def _caseload_context(request: HttpRequest, *, mine: bool) -> dict[str, Any]:
+    g = request.GET
+    sort = g.get("sort", "deadline")
+    filters = {
+        "stage": g.get("stage", "") if g.get("stage", "") in Stage.values else "",
+        "rag": g.get("rag", "") if g.get("rag", "") in ("red", "amber", "green") else "",
+        "q": g.get("q", "").strip()[:80],
+    }
+    team = _int(g.get("team"))
+    coordinator = _int(g.get("coordinator"))
+    qs = case_list(user=request.user, mine=mine, sort=sort, team=team, coordinator=coordinator, **filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    today = timezone.localdate()
+    rows = [
+        {"case": c, "days_left": (c.next_deadline_due - today).days if c.next_deadline_due else None,
+         "rag": rag_for(c.next_deadline_due, today)}
+        for c in page.object_list
+    ]
+    params = g.copy()
+    params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
+    return {
+        "rows": rows, "page": page, "sort": sort, "filters": filters, "team": team, "coordinator": coordinator,
+        "stages": Stage.choices, "query": params.urlencode(), "sort_query": sort_params.urlencode(), "today": today,
+    }
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@staff_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    """My caseload: the children I hold, with what is due next."""
+    context = _caseload_context(request, mine=True)
+    context.update(nav="caseload", title="My caseload", mine=True)
+    return render(request, "cases/caseload.html", context)
+
+
+@staff_required
+def team_caseload(request: HttpRequest) -> HttpResponse:
+    """Every case the user can see: a manager's team(s), or the whole council for leaders."""
+    user = request.user
+    context = _caseload_context(request, mine=False)
+    teams = Team.objects.filter(la_id=user.la_id)
+    if not user.sees_whole_council:
+        teams = teams.filter(id__in=user_team_ids(user))
+    coordinators = User.objects.filter(la_id=user.la_id, role=Role.COORDINATOR, is_active=True)
+    if not user.sees_whole_council:
+        coordinators = coordinators.filter(teams__in=user_team_ids(user)).distinct()
+    context.update(
+        nav="team", title="All cases" if user.sees_whole_council else "Team cases", mine=False,
+        teams=list(teams.order_by("name")), coordinators=list(coordinators.order_by("last_name", "first_name")),
+    )
+    return render(request, "cases/caseload.html", context)
+
+
+def _visible_case(request: HttpRequest, case_id: int) -> Case:
+    case = case_get(user=request.user, case_id=case_id)
+    if case is None:
+        raise Http404("No such case")
+    return case
+
+
+ACTIONS_BY_STAGE = {
+    Stage.RECEIVED: ["decision", "exception", "withdraw"],
+    Stage.ASSESSING: ["advice", "outcome", "exception", "withdraw"],
+    Stage.DRAFTING: ["plan-sections", "need", "plan-outcome", "provision", "consultation", "draft", "advice",
+                     "exception", "withdraw"],
+    Stage.DRAFT_SERVED: ["comments", "consultation", "final", "plan-sections", "need", "plan-outcome", "provision",
+                         "exception", "withdraw"],
+}
+
+
+@staff_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The case page: the child, family, deadlines with their legal sources, plan, timeline and next steps."""
+    case = _visible_case(request, case_id)
+    _record_view(request, case, "case")
+    can_change = can_change_case(request.user, case)
+    actions = [STEPS[s] for s in ACTIONS_BY_STAGE.get(case.stage, [])] if can_change else []
+    plan = getattr(case, "plan", None) if hasattr(case, "plan") else None
+    return render(request, "cases/case_detail.html", {
+        "case": case, "child": case.child, "deadlines": case_deadline_rows(case), "actions": actions,
+        "can_change": can_change, "plan": plan, "timeline": list(case.timeline.all()),
+        "carer_links": list(case.child.carer_links.all()), "today": timezone.localdate(),
+        "exceptions": list(case.exceptions.all()),
+    })
+
+
+@staff_required
+def plan_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The EHC plan rendered as a readable document, B, E and F grouped by area of need."""
+    case = _visible_case(request, case_id)
+    try:
+        plan = case.plan
+    except Case.plan.RelatedObjectDoesNotExist:
+        raise Http404("This case has no plan yet") from None
+    _record_view(request, case, "plan")
+    from ehcflow.core.codes import AreaOfNeed
+
+    needs, outcomes, provisions = list(plan.needs.all()), list(plan.outcomes.all()), list(plan.provisions.all())
+    areas = [
+        {"label": label, "needs": [n for n in needs if n.area == value],
+         "outcomes": [o for o in outcomes if o.area == value],
+         "provisions": [p for p in provisions if p.area == value]}
+        for value, label in AreaOfNeed.choices
+    ]
+    return render(request, "plans/plan_detail.html", {"case": case, "plan": plan, "child": case.child, "areas": areas})
+
+
+# --- Steps ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Step:
+    """A statutory step a caseworker records: its form, its service and how to call it."""
+
+    slug: str
+    title: str
+    form_class: type[forms.Form]
+    service: Callable[..., Any]
+    button: str = "Save"
+    hint: str = ""
+    target: str = ""  # for steps on a row of the case: "advice" or "consultation"
+    success: str = "Saved"
+    form_kwargs: Callable[[Case], dict] = field(default=lambda case: {})
+
+
+def _exception_deadlines(case: Case) -> dict:
+    rows = case_deadline_rows(case)
+    eligible = [r.deadline for r in rows if r.deadline.key in ("decision_to_assess", "decision_not_to_issue",
+                                                                "final_plan", "advice_due")
+                and not r.deadline.done and r.deadline.status != "not_applicable"]
+    return {"deadlines": eligible}
+
+
+STEPS: dict[str, Step] = {s.slug: s for s in [
+    Step("decision", "Record the decision whether to assess", f.DecisionForm, services.decision_record,
+         hint="The council must decide within 6 weeks of the request (SEND Regulations 2014 reg 5(1)).",
+         success="Decision recorded"),
+    Step("advice", "Send a request for advice", f.AdviceRequestForm, services.advice_request_send,
+         hint="Each body has 6 weeks from receiving the request to give its advice (reg 8(1)).",
+         success="Advice request recorded"),
+    Step("advice-returned", "Record advice returned", f.AdviceReturnedForm, services.advice_return_record,
+         target="advice", success="Advice recorded as returned"),
+    Step("outcome", "Record the outcome of the assessment", f.OutcomeForm, services.outcome_record,
+         hint="A decision not to issue a plan must be notified within 16 weeks of the request (reg 10(1)).",
+         success="Outcome recorded"),
+    Step("plan-sections", "Edit the plan's sections A, C, D, G, H, J and K", f.PlanSectionsForm,
+         plan_services.plan_sections_update, success="Plan sections saved",
+         form_kwargs=lambda case: {"initial": {n: getattr(case.plan, n) for n in plan_services.SECTION_FIELDS}}),
+    Step("need", "Add a need (section B)", f.NeedForm, plan_services.need_add, success="Need added"),
+    Step("plan-outcome", "Add an outcome (section E)", f.OutcomeItemForm, plan_services.outcome_add,
+         success="Outcome added"),
+    Step("provision", "Add provision (section F)", f.ProvisionForm, plan_services.provision_add,
+         hint="Say what support, who provides it, the ratio, how often and for how long.", success="Provision added"),
+    Step("draft", "Record the draft plan served", f.DraftForm, services.draft_serve,
+         hint="The family then has at least 15 days to comment and ask for a school (reg 13(1)).",
+         success="Draft plan recorded as served"),
+    Step("comments", "Record the family's comments", f.CommentsForm, services.comments_record,
+         success="Comments recorded"),
+    Step("consultation", "Consult a school or college", f.ConsultationForm, services.consultation_send,
+         hint="The school should respond within 15 days (Code of Practice 9.83).", success="Consultation recorded"),
+    Step("consultation-response", "Record the school's response", f.ConsultationResponseForm,
+         services.consultation_response_record, target="consultation", success="Response recorded"),
+    Step("final", "Issue the final plan", f.FinalPlanForm, services.final_plan_issue,
+         hint="The final plan is due within 20 weeks of the request (reg 13(2)).", button="Issue final plan",
+         success="Final plan issued"),
+    Step("exception", "Record an exception to a time limit", f.ExceptionForm, services.exception_record,
+         hint="An exception changes the deadline's status, never its date (regs 8(2), 10(4), 13(3)).",
+         success="Exception recorded", form_kwargs=_exception_deadlines),
+    Step("withdraw", "Withdraw the request", f.WithdrawForm, services.case_withdraw, button="Withdraw request",
+         success="Request withdrawn"),
+]}
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def case_step(request: HttpRequest, case_id: int, step: str, target_id: int | None = None) -> HttpResponse:
+    """One form for each statutory step; the service decides whether the step is valid now."""
+    spec = STEPS.get(step)
+    if spec is None or bool(spec.target) != (target_id is not None):
+        raise Http404("No such step")
+    case = _visible_case(request, case_id)
+    if not can_change_case(request.user, case):
+        raise PermissionDenied
+    target = None
+    if spec.target:
+        related = case.advice_requests if spec.target == "advice" else case.consultations
+        target = related.filter(pk=target_id).first()
+        if target is None:
+            raise Http404("No such record on this case")
+    if spec.slug in ("plan-sections", "need", "plan-outcome", "provision") and not hasattr(case, "plan"):
+        raise Http404("This case has no plan yet")
+    extra = spec.form_kwargs(case)
+    form = spec.form_class(request.POST or None, case=case, **extra)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.payload()
+        if spec.target:
+            kwargs[spec.target] = target
+        else:
+            kwargs["case"] = case
+        try:
+            spec.service(actor=request.user, version=form.cleaned_data["version"], token=form.cleaned_data["token"],
+                         **kwargs)
+        except DuplicateSubmission as exc:
+            messages.info(request, exc.message)
+            return redirect("case_detail", case_id=case.pk)
+        except StaleForm as exc:
+            form.add_error(None, exc.message)
+            stale = True
+        except NotAllowed:
+            raise PermissionDenied from None
+        except StepRefused as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, spec.success)
+            return redirect("case_detail", case_id=case.pk)
+    return render(request, "cases/step.html", {
+        "case": case, "child": case.child, "step": spec, "form": form, "target": target, "stale": stale,
+    }, status=400 if request.method == "POST" else 200)
+
+
+def _add_errors(form: forms.Form, exc: StepRefused) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    """Record a request for an EHC needs assessment for a child new to the service."""
+    if not has_change_role(request.user):
+        raise PermissionDenied
+    form = f.RequestForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.request_record(actor=request.user, token=form.cleaned_data["token"],
+                                           **form.service_kwargs())
+        except DuplicateSubmission as exc:
+            messages.info(request, exc.message)
+            return redirect("caseload")
+        except StepRefused as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "Request recorded")
+            return redirect("case_detail", case_id=case.pk)
+    return render(request, "cases/request_new.html", {"form": form, "nav": "new"},
+                  status=400 if request.method == "POST" else 200)

@@ -1,0 +1,18 @@
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Staff land on their caseload; anyone else on the public timescale calculator or sign-in."""
+    if request.user.is_authenticated and request.user.is_council_staff:
+        return redirect("caseload")
+    if request.user.is_authenticated:
+        return redirect("timescales")
+    return redirect("login")
+
+
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

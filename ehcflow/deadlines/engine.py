@@ -1,0 +1,338 @@
+"""Compute one EHC needs assessment case's statutory deadlines from its facts.
+
+Status of each deadline (the reason is that DfE timeliness reporting needs all of
+these):
+
+- the step was done on or before the due date -> ``met`` (whatever exceptions are
+  recorded);
+- the step was done after the due date -> ``missed``;
+- the step is not done and today is after the due date -> ``missed``;
+- the step is not done and today is on or before the due date -> ``open``;
+- a valid exception is recorded for the deadline (matching key, and ref for advice) and
+  the step was not done on time, or is not done yet -> ``exception_applies``. An
+  exception disapplies the time limit; it never pauses the clock, so ``due`` never
+  changes (statutory-timescales §0.3). Invalid records are ignored;
+- the step can no longer happen -> ``not_applicable``: the LA decided not to assess (no
+  post-decision steps), the outcome made the other outcome's step moot, or the request
+  was withdrawn before the step was done.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ehcflow.deadlines.rules import RULES
+
+STATUS_OPEN = "open"
+STATUS_MET = "met"
+STATUS_MISSED = "missed"
+STATUS_EXCEPTION = "exception_applies"
+STATUS_NOT_APPLICABLE = "not_applicable"
+
+# Set A: regs 10(4) and 13(3) [L]. Lifts regs 5(1), 10(1), 13(2) and 27(2).
+SET_A_REASONS: dict[str, str] = {
+    "A(a)": (
+        "Advice was asked of a school or college head between a week before it "
+        "closed for 4 weeks or more and a week before it reopened"
+    ),
+    "A(b)": (
+        "Advice was asked of an early years provider between a week before it "
+        "closed for 4 weeks or more and a week before it reopened"
+    ),
+    "A(c)": (
+        "Exceptional personal circumstances affecting the child, the parent "
+        "or the young person"
+    ),
+    "A(d)": (
+        "The child, parent or young person was away from the area for 4 weeks "
+        "or more in a row"
+    ),
+}
+
+# Set B: reg 8(2) [S]. Lifts only reg 8(1), the 6-week advice limit, one advice request
+# at a time.
+SET_B_REASONS: dict[str, str] = {
+    "B(a)": (
+        "Exceptional circumstances affecting the child, the parent or the young person"
+    ),
+    "B(b)": (
+        "The child, parent or young person was away from the area for 4 weeks "
+        "or more during the 6 weeks"
+    ),
+    "B(c)": "An appointment for an examination or test was missed",
+}
+
+_SET_A_KEYS = frozenset({"decision_to_assess", "decision_not_to_issue", "final_plan"})
+_SET_B_KEYS = frozenset({"advice_due"})
+_OPEN_LIKE = frozenset({STATUS_OPEN, STATUS_MISSED, STATUS_EXCEPTION})
+
+NO_EXCEPTIONS_MESSAGE = "no exceptions apply to this deadline"
+
+
+@dataclass(frozen=True)
+class AdviceClock:
+    """One request for advice (reg 6). Its 6 weeks run from the day the advice-giver
+    received it.
+    """
+
+    ref: str
+    label: str
+    sent_on: date
+    received_on: date | None = None  # None -> treated as received the day it was sent
+    returned_on: date | None = None
+
+    @property
+    def clock_starts_on(self) -> date:
+        """The day the advice-giver received the request, which starts its 6 weeks (reg
+        8(1)).
+        """
+        return self.received_on if self.received_on is not None else self.sent_on
+
+
+@dataclass(frozen=True)
+class ExceptionRecord:
+    """An exception the LA relies on for one deadline, with the evidence for it (Code
+    9.43).
+    """
+
+    deadline_key: str
+    reason: str
+    evidence: str
+    recorded_on: date
+    ref: str | None = None  # AdviceClock.ref, for advice_due only
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What has happened on an EHC needs assessment case, as dates."""
+
+    received_on: date
+    decision_on: date | None = None
+    decision: str | None = None  # "assess" | "not_assess"
+    advice: tuple[AdviceClock, ...] = ()
+    outcome_on: date | None = None
+    outcome: str | None = None  # "issue" | "not_issue"
+    draft_served_on: date | None = None
+    comments_received_on: date | None = None
+    final_issued_on: date | None = None
+    last_review_decision_on: date | None = None
+    withdrawn_on: date | None = None
+    exceptions: tuple[ExceptionRecord, ...] = ()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A computed deadline and where the case stands against it."""
+
+    key: str
+    label: str
+    due: date
+    source: str
+    status: str
+    met_on: date | None = None  # the day the step was done, if done
+    ref: str | None = None  # advice ref for advice_due
+    exception: ExceptionRecord | None = None
+
+    @property
+    def done(self) -> bool:
+        """True when the step happened, or can no longer happen (not applicable)."""
+        return self.met_on is not None or self.status == STATUS_NOT_APPLICABLE
+
+    def days_left(self, today: date) -> int:
+        """Calendar days from today to the due date; negative once it has passed."""
+        return (self.due - today).days
+
+
+def validate_exception(facts: CaseFacts, record: ExceptionRecord) -> None:
+    """Raise ValueError in plain words unless the record's reason is allowed for its
+    deadline.
+
+    Set A covers the 6-week decision, the 16-week decision and the 20-week plan; Set B
+    covers one advice request (its ref must exist on the case). Nothing else has
+    exceptions, including a refusal to assess (reg 4(1) has no exceptions). Evidence is
+    required (Code 9.43).
+    """
+    key = record.deadline_key
+    if key in _SET_A_KEYS:
+        if key == "decision_to_assess" and facts.decision == "not_assess":
+            raise ValueError(
+                "no exceptions apply to the 6-week notice of a decision not to assess "
+                "(reg 4(1))"
+            )
+        _check_reason(record.reason, SET_A_REASONS, "Set A (regs 10(4) and 13(3))")
+    elif key in _SET_B_KEYS:
+        _check_reason(record.reason, SET_B_REASONS, "Set B (reg 8(2))")
+        refs = [clock.ref for clock in facts.advice]
+        if record.ref is None:
+            raise ValueError(
+                "an advice exception must name the advice request it applies to"
+            )
+        if record.ref not in refs:
+            raise ValueError(f"there is no advice request {record.ref!r} on this case")
+    else:
+        raise ValueError(NO_EXCEPTIONS_MESSAGE)
+    if not record.evidence.strip():
+        raise ValueError(
+            "an exception needs evidence saying why the time limit could not be met"
+        )
+
+
+def _check_reason(reason: str, allowed: dict[str, str], set_name: str) -> None:
+    if reason not in allowed:
+        raise ValueError(
+            f"{reason!r} is not an exception for this deadline; {set_name} allows only "
+            + ", ".join(allowed)
+        )
+
+
+def _find_exception(
+    facts: CaseFacts, key: str, ref: str | None = None
+) -> ExceptionRecord | None:
+    """Return the first valid exception recorded for this deadline; invalid records are
+    ignored.
+    """
+    for record in facts.exceptions:
+        if record.deadline_key != key or (ref is not None and record.ref != ref):
+            continue
+        try:
+            validate_exception(facts, record)
+        except ValueError:
+            continue
+        return record
+    return None
+
+
+def _status(
+    due: date,
+    met_on: date | None,
+    today: date,
+    exception: ExceptionRecord | None,
+    withdrawn_on: date | None,
+) -> tuple[str, ExceptionRecord | None]:
+    """Apply the status rules in the module docstring; returns the exception only when
+    it is used.
+    """
+    if met_on is not None and met_on <= due:
+        return STATUS_MET, None
+    if met_on is None and withdrawn_on is not None:
+        return STATUS_NOT_APPLICABLE, None
+    if exception is not None:
+        return STATUS_EXCEPTION, exception
+    if met_on is not None or today > due:
+        return STATUS_MISSED, None
+    return STATUS_OPEN, None
+
+
+def _deadline(
+    facts: CaseFacts,
+    key: str,
+    due: date,
+    met_on: date | None,
+    today: date,
+    ref: str | None = None,
+    not_applicable: bool = False,
+) -> Deadline:
+    rule = RULES[key]
+    if not_applicable:
+        return Deadline(
+            rule.key, rule.label, due, rule.source, STATUS_NOT_APPLICABLE, None, ref
+        )
+    exception = _find_exception(facts, key, ref) if rule.exception_set else None
+    status, used = _status(due, met_on, today, exception, facts.withdrawn_on)
+    return Deadline(rule.key, rule.label, due, rule.source, status, met_on, ref, used)
+
+
+def case_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
+    """Return the case's deadlines, sorted by due date then key (then advice ref)."""
+    received = facts.received_on
+    not_assess = facts.decision == "not_assess"
+    issued = facts.outcome == "issue" or facts.final_issued_on is not None
+    not_issue = facts.outcome == "not_issue"
+
+    deadlines = [
+        # Met by the decision either way; a refusal is notified under reg 4(1), a yes
+        # under reg 5(1).
+        _deadline(
+            facts,
+            "decision_to_assess",
+            RULES["decision_to_assess"].due(received),
+            facts.decision_on,
+            today,
+        ),
+    ]
+    for clock in facts.advice:
+        deadlines.append(
+            _deadline(
+                facts,
+                "advice_due",
+                RULES["advice_due"].due(clock.clock_starts_on),
+                clock.returned_on,
+                today,
+                ref=clock.ref,
+                not_applicable=not_assess and clock.returned_on is None,
+            )
+        )
+    deadlines.append(
+        _deadline(
+            facts,
+            "decision_not_to_issue",
+            RULES["decision_not_to_issue"].due(received),
+            facts.outcome_on if not_issue else None,
+            today,
+            not_applicable=not_assess or (issued and not not_issue),
+        )
+    )
+    if facts.draft_served_on is not None:
+        deadlines.append(_comments_deadline(facts, facts.draft_served_on, today))
+    deadlines.append(
+        _deadline(
+            facts,
+            "final_plan",
+            RULES["final_plan"].due(received),
+            facts.final_issued_on,
+            today,
+            not_applicable=(not_assess or not_issue) and facts.final_issued_on is None,
+        )
+    )
+    if facts.final_issued_on is not None:
+        if facts.last_review_decision_on is not None:
+            key, start = "review_decision_next", facts.last_review_decision_on
+        else:
+            key, start = "first_review_decision", facts.final_issued_on
+        # Annual reviews have no exceptions; the engine does not know when a review is
+        # done.
+        deadlines.append(_deadline(facts, key, RULES[key].due(start), None, today))
+    return sorted(deadlines, key=lambda d: (d.due, d.key, d.ref or ""))
+
+
+def _comments_deadline(facts: CaseFacts, served_on: date, today: date) -> Deadline:
+    """The family's 15-day comment period: it is their time, so it is met once it ends
+    or they reply.
+    """
+    rule = RULES["draft_comments_close"]
+    due = rule.due(served_on)
+    if facts.comments_received_on is not None:
+        return Deadline(
+            rule.key,
+            rule.label,
+            due,
+            rule.source,
+            STATUS_MET,
+            facts.comments_received_on,
+        )
+    if today > due:
+        return Deadline(rule.key, rule.label, due, rule.source, STATUS_MET, due)
+    if facts.withdrawn_on is not None:
+        return Deadline(rule.key, rule.label, due, rule.source, STATUS_NOT_APPLICABLE)
+    return Deadline(rule.key, rule.label, due, rule.source, STATUS_OPEN)
+
+
+def next_deadline(deadlines: list[Deadline]) -> Deadline | None:
+    """Return the earliest-due deadline still needing action (open, missed or exception
+    applies).
+    """
+    pending = [d for d in deadlines if not d.done and d.status in _OPEN_LIKE]
+    if not pending:
+        return None
+    return min(pending, key=lambda d: (d.due, d.key, d.ref or ""))

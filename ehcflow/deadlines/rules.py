@@ -1,0 +1,467 @@
+"""One Rule per statutory time limit, with its legal source beside it.
+
+Confidence tags follow the reference: [L] read in the legislation, [S] confirmed by a
+secondary source, [U] unconfirmed. Every [U] point is a keyword parameter with the
+documented default, so a local authority can configure it without editing the rule.
+
+Rules carry `effective_from` so that a future change of the law is added as a new Rule
+with a later date instead of rewriting the history of existing cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ehcflow.deadlines.calendar import (
+    add_days,
+    add_months,
+    add_weeks,
+    period_beginning_with,
+    tribunal_adjust,
+    within_12_months_starting,
+    working_days_after,
+    working_days_beginning_with,
+)
+
+# Children and Families Act 2014 Part 3 and the SEND Regulations 2014 commenced on 1
+# September 2014.
+SEND_2014 = date(2014, 9, 1)
+
+EXCEPTION_SET_A = "A"  # regs 10(4) / 13(3): lifts regs 5(1), 10(1), 13(2), 27(2)
+EXCEPTION_SET_B = "B"  # reg 8(2): lifts reg 8(1), per advice request
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A statutory time limit: what it is, where the law says so, how to compute it."""
+
+    key: str
+    label: str
+    source: str
+    exception_set: str | None
+    effective_from: date
+    due: Callable[..., date]
+    confidence: str = "L"
+
+
+# --- Request -> decision -> assessment -> plan ----------------------------------------
+
+
+def decision_to_assess_due(received_on: date) -> date:
+    """6 weeks from the request. [L] reg 5(1) (and reg 4(1) for a refusal notice)."""
+    return add_weeks(received_on, 6)
+
+
+def decision_not_to_issue_due(received_on: date) -> date:
+    """16 weeks from the request. [L] reg 10(1)."""
+    return add_weeks(received_on, 16)
+
+
+def final_plan_due(received_on: date) -> date:
+    """20 weeks from the request. [L] reg 13(2). A bank holiday on the day does not move
+    it.
+    """
+    return add_weeks(received_on, 20)
+
+
+def advice_due_due(body_received_on: date) -> date:
+    """6 weeks from the day the advice-giver RECEIVED the request (not the day it was
+    sent). [S] reg 8(1).
+    """
+    return add_weeks(body_received_on, 6)
+
+
+def draft_comments_close_due(served_on: date) -> date:
+    """At least 15 days beginning with the day of service: served + 14 days. [L] reg
+    13(1)(a).
+    """
+    return period_beginning_with(served_on, 15)
+
+
+# --- After the plan -------------------------------------------------------------------
+
+
+def first_review_decision_due(plan_made_on: date) -> date:
+    """Within 12 months starting with the date the plan was made. [S] CFA s.44(1)."""
+    return within_12_months_starting(plan_made_on)
+
+
+def review_decision_next_due(last_review_decision_on: date) -> date:
+    """Within 12 months starting with the last review decision. [S] CFA s.44(1)."""
+    return within_12_months_starting(last_review_decision_on)
+
+
+def review_report_due(meeting_on: date) -> date:
+    """Review report to the LA within 2 weeks of the meeting. [S] reg 20."""
+    return add_weeks(meeting_on, 2)
+
+
+def review_decision_due(meeting_on: date) -> date:
+    """Decision (maintain / amend / cease) and proposed amendments within 4 weeks. [S]
+    reg 20; Code 9.176.
+    """
+    return add_weeks(meeting_on, 4)
+
+
+def amended_plan_final_due(meeting_on: date) -> date:
+    """Final amended plan at the latest 12 weeks after the meeting (4-week decision + 8
+    weeks). [L/S] reg 22(3).
+    """
+    return add_weeks(review_decision_due(meeting_on), 8)
+
+
+def amended_plan_final_from_proposals_due(proposals_sent_on: date) -> date:
+    """Final amended plan within 8 weeks of sending the proposed amendments. [L] reg
+    22(3)-(4).
+    """
+    return add_weeks(proposals_sent_on, 8)
+
+
+def review_notice_due(meeting_on: date) -> date:
+    """Invitations and advice out at least 2 weeks before the meeting: meeting - 14
+    days. [L] reg 20(3)-(4).
+    """
+    return meeting_on - timedelta(days=14)
+
+
+PHASE_TRANSFER_KINDS: dict[str, str] = {
+    "school": "Moving to a new school (e.g. nursery to school, primary to secondary)",
+    "post16": "Moving from secondary school to a post-16 setting in September",
+    "post16_other": "Moving between post-16 settings at another time of year",
+}
+
+
+def phase_transfer_amendment_due(starts_on: date, kind: str) -> date:
+    """Last compliant day to review and amend the plan naming the new setting. [L] reg
+    18.
+
+    - "school": before 15 February of the calendar year in which the child starts -> 14
+      February (the Code says "by 15 February"); reg 18(1).
+    - "post16": secondary school -> post-16, before 31 March of that year -> 30 March;
+      reg 18(1).
+    - "post16_other": a young person moving between post-16 institutions at least 5
+      months before the transfer -> starts_on - 5 months; reg 18(2).
+    """
+    if kind == "school":
+        return date(starts_on.year, 2, 14)
+    if kind == "post16":
+        return date(starts_on.year, 3, 30)
+    if kind == "post16_other":
+        return add_months(starts_on, -5)
+    raise ValueError(
+        f"unknown phase transfer kind {kind!r}; "
+        f"expected one of {', '.join(PHASE_TRANSFER_KINDS)}"
+    )
+
+
+# [U] regs 24-25 do not state a clear day count; the reference's default is 15 days.
+REASSESSMENT_DECISION_DAYS = 15
+
+
+def reassessment_decision_due(
+    request_on: date, days: int = REASSESSMENT_DECISION_DAYS
+) -> date:
+    """Decision on a re-assessment request within `days` days (default 15). [U] regs
+    24-25: configurable.
+    """
+    return add_days(request_on, days)
+
+
+def reassessment_plan_due(decision_notified_on: date) -> date:
+    """Plan after re-assessment within 14 weeks of notifying the decision to re-assess.
+    [L] reg 27(2)-(3).
+    """
+    return add_weeks(decision_notified_on, 14)
+
+
+# --- Transfer between local authorities -----------------------------------------------
+
+
+def plan_transfer_due(learnt_on: date, move_on: date | None = None) -> date:
+    """Old LA transfers the plan. [L] reg 15(2).
+
+    The duty is to transfer on the day of the move, unless the old LA learnt of it less
+    than 15 working days before, when it has 15 working days beginning with the day it
+    learnt. Both cases are the later of the move day and that 15th working day. Without
+    a move date only the 15-working-day limit is returned.
+    """
+    fifteenth = working_days_beginning_with(learnt_on, 15)
+    if move_on is None:
+        return fifteenth
+    return max(move_on, fifteenth)
+
+
+def transfer_family_notice_due(transfer_on: date) -> date:
+    """New LA tells the family within 6 weeks of the transfer. [L] reg 15(4)."""
+    return add_weeks(transfer_on, 6)
+
+
+def transfer_review_due(transfer_on: date, plan_or_last_review_on: date) -> date:
+    """New LA review by the later of the 12-month review date and 3 months from the
+    transfer. [S] reg 15(5).
+    """
+    return max(
+        within_12_months_starting(plan_or_last_review_on), add_months(transfer_on, 3)
+    )
+
+
+# --- Mediation and Tribunal -----------------------------------------------------------
+
+
+def mediation_contact_due(notice_sent_on: date) -> date:
+    """Contact the mediation adviser within 2 months after the decision notice was sent.
+    [L] reg 33.
+
+    Not a Tribunal deadline, so no r.12 adjustment.
+    """
+    return add_months(notice_sent_on, 2)
+
+
+# [U] reg 34 says "within 3 working days"; we read it as the 3rd working day AFTER the
+# day of
+# contact (the day of contact is not counted). Configurable.
+MEDIATION_CERTIFICATE_WORKING_DAYS = 3
+
+
+def mediation_certificate_due(
+    contact_on: date, working_days: int = MEDIATION_CERTIFICATE_WORKING_DAYS
+) -> date:
+    """Certificate when mediation is not wanted: 3 working days after contact. [S] reg
+    34; counting [U].
+    """
+    return working_days_after(contact_on, working_days)
+
+
+def tribunal_appeal_due(
+    notice_sent_on: date, certificate_on: date | None = None
+) -> date:
+    """Appeal by the later of notice + 2 months and certificate + 1 month, then r.12.
+    [L] HESC r.20(1)(c), r.12.
+    """
+    latest = add_months(notice_sent_on, 2)
+    if certificate_on is not None:
+        latest = max(latest, add_months(certificate_on, 1))
+    return tribunal_adjust(latest)
+
+
+# [S] s.46 says "end of the academic year"; we take the academic year to end on 31 July
+# (an
+# academic year beginning 1 August). [U] on the exact day: configurable.
+ACADEMIC_YEAR_END = (7, 31)
+
+
+def age_limit_due(
+    date_of_birth: date, academic_year_end: tuple[int, int] = ACADEMIC_YEAR_END
+) -> date:
+    """End of the academic year in which the young person turns 25. [L] CFA s.46."""
+    end_month, end_day = academic_year_end
+    year = date_of_birth.year + 25
+    if (date_of_birth.month, date_of_birth.day) > (end_month, end_day):
+        year += 1
+    return date(year, end_month, end_day)
+
+
+_RULE_LIST: tuple[Rule, ...] = (
+    # [L] reg 5(1); reg 4(1) for a refusal; Code 9.14, 9.17 [S]
+    Rule(
+        "decision_to_assess",
+        "Decision whether to assess",
+        "SEND Regulations 2014 reg 5(1) (reg 4(1) if refusing); Code of Practice 9.14",
+        EXCEPTION_SET_A,
+        SEND_2014,
+        decision_to_assess_due,
+    ),
+    # [L] reg 10(1)
+    Rule(
+        "decision_not_to_issue",
+        "Decision not to issue a plan (if that is the decision)",
+        "SEND Regulations 2014 reg 10(1)",
+        EXCEPTION_SET_A,
+        SEND_2014,
+        decision_not_to_issue_due,
+    ),
+    # [L] reg 13(2)
+    Rule(
+        "final_plan",
+        "Final EHC plan issued",
+        "SEND Regulations 2014 reg 13(2)",
+        EXCEPTION_SET_A,
+        SEND_2014,
+        final_plan_due,
+    ),
+    # [S] reg 8(1); exceptions reg 8(2)
+    Rule(
+        "advice_due",
+        "Advice returned by the professional asked for it",
+        "SEND Regulations 2014 reg 8(1)",
+        EXCEPTION_SET_B,
+        SEND_2014,
+        advice_due_due,
+        "S",
+    ),
+    # [L] reg 13(1)(a)
+    Rule(
+        "draft_comments_close",
+        "Last day for your comments on the draft plan",
+        "SEND Regulations 2014 reg 13(1)(a)",
+        None,
+        SEND_2014,
+        draft_comments_close_due,
+    ),
+    # [S] CFA s.44(1)
+    Rule(
+        "first_review_decision",
+        "First annual review decision",
+        "Children and Families Act 2014 s.44(1)",
+        None,
+        SEND_2014,
+        first_review_decision_due,
+        "S",
+    ),
+    # [S] CFA s.44(1)
+    Rule(
+        "review_decision_next",
+        "Next annual review decision",
+        "Children and Families Act 2014 s.44(1)",
+        None,
+        SEND_2014,
+        review_decision_next_due,
+        "S",
+    ),
+    # [S] reg 20
+    Rule(
+        "review_report",
+        "Review meeting report sent to the council",
+        "SEND Regulations 2014 reg 20",
+        None,
+        SEND_2014,
+        review_report_due,
+        "S",
+    ),
+    # [S] reg 20; Code 9.176
+    Rule(
+        "review_decision",
+        "Council's review decision and any proposed changes",
+        "SEND Regulations 2014 reg 20; Code of Practice 9.176",
+        None,
+        SEND_2014,
+        review_decision_due,
+        "S",
+    ),
+    # [L/S] reg 22(3)-(4)
+    Rule(
+        "amended_plan_final",
+        "Final amended plan (or notice of no change)",
+        "SEND Regulations 2014 reg 22(3)-(4)",
+        None,
+        SEND_2014,
+        amended_plan_final_due,
+        "S",
+    ),
+    # [L] reg 20(3)-(4)
+    Rule(
+        "review_notice",
+        "Invitations and advice for the review meeting sent out",
+        "SEND Regulations 2014 reg 20(3)-(4)",
+        None,
+        SEND_2014,
+        review_notice_due,
+    ),
+    # [L] reg 18(1)-(2)
+    Rule(
+        "phase_transfer_amendment",
+        "Plan reviewed and amended to name the new setting",
+        "SEND Regulations 2014 reg 18(1)-(2)",
+        None,
+        SEND_2014,
+        phase_transfer_amendment_due,
+    ),
+    # [U] regs 24-25, default 15 days (configurable)
+    Rule(
+        "reassessment_decision",
+        "Decision on a request for a re-assessment",
+        "SEND Regulations 2014 regs 24-25",
+        None,
+        SEND_2014,
+        reassessment_decision_due,
+        "U",
+    ),
+    # [L] reg 27(2)-(3)
+    Rule(
+        "reassessment_plan",
+        "Plan after a re-assessment",
+        "SEND Regulations 2014 reg 27(2)-(3)",
+        EXCEPTION_SET_A,
+        SEND_2014,
+        reassessment_plan_due,
+    ),
+    # [L] reg 15(2)
+    Rule(
+        "plan_transfer",
+        "Plan passed to the new council after a move",
+        "SEND Regulations 2014 reg 15(2)",
+        None,
+        SEND_2014,
+        plan_transfer_due,
+    ),
+    # [L] reg 15(4)
+    Rule(
+        "transfer_family_notice",
+        "New council tells you the plan has moved and what happens next",
+        "SEND Regulations 2014 reg 15(4)",
+        None,
+        SEND_2014,
+        transfer_family_notice_due,
+    ),
+    # [S] reg 15(5)
+    Rule(
+        "transfer_review",
+        "New council reviews the plan after a move",
+        "SEND Regulations 2014 reg 15(5)",
+        None,
+        SEND_2014,
+        transfer_review_due,
+        "S",
+    ),
+    # [L] reg 33
+    Rule(
+        "mediation_contact",
+        "Last day to contact the mediation adviser",
+        "SEND Regulations 2014 reg 33",
+        None,
+        SEND_2014,
+        mediation_contact_due,
+    ),
+    # [S] reg 34; counting [U], configurable
+    Rule(
+        "mediation_certificate",
+        "Mediation certificate issued (if you do not want mediation)",
+        "SEND Regulations 2014 reg 34",
+        None,
+        SEND_2014,
+        mediation_certificate_due,
+        "U",
+    ),
+    # [L] HESC Rules r.20(1)(c) with r.12(2)-(3)
+    Rule(
+        "tribunal_appeal",
+        "Last day to appeal to the SEND Tribunal",
+        "Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008 r.20(1)(c), r.12",
+        None,
+        SEND_2014,
+        tribunal_appeal_due,
+    ),
+    # [L] CFA s.46
+    Rule(
+        "age_limit",
+        "Plan ends: end of the academic year the young person turns 25",
+        "Children and Families Act 2014 s.46",
+        None,
+        SEND_2014,
+        age_limit_due,
+    ),
+)
+
+RULES: dict[str, Rule] = {rule.key: rule for rule in _RULE_LIST}

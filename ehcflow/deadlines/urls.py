@@ -1,0 +1,5 @@
+from django.urls import path
+
+from ehcflow.deadlines import views
+
+urlpatterns = [path("timescales/", views.timescales, name="timescales")]
