@@ -1,3 +1,1 @@
-"""Pure-Python statutory deadline engine for EHC needs assessments and plans (no
-Django).
-"""
+"""Pure-Python statutory deadline engine for EHC plans (no Django imports)."""

@@ -29,9 +29,7 @@ class EventSpec:
     label: str
     description: str
     deadline_keys: tuple[str, ...]
-    kinds: dict[str, str] = field(
-        default_factory=dict
-    )  # kind -> plain English; empty = no kind
+    kinds: dict[str, str] = field(default_factory=dict)  # kind -> plain English; empty = no kind
 
 
 _EVENT_LIST: tuple[EventSpec, ...] = (
@@ -44,8 +42,7 @@ _EVENT_LIST: tuple[EventSpec, ...] = (
     EventSpec(
         "advice_requested",
         "A professional received a request for advice",
-        "Use the date the school, psychologist, health or social care team received "
-        "the request.",
+        "Use the date the school, psychologist, health or social care team received the request.",
         ("advice_due",),
     ),
     EventSpec(
@@ -113,19 +110,12 @@ def calculate(event: str, on: date, kind: str | None = None) -> list[dict]:
     """
     spec = EVENTS.get(event)
     if spec is None:
-        raise CalculatorError(
-            f"unknown event {event!r}; choose one of: {', '.join(EVENTS)}"
-        )
+        raise CalculatorError(f"unknown event {event!r}; choose one of: {', '.join(EVENTS)}")
     if spec.kinds:
         if not kind:
-            raise CalculatorError(
-                f"{event} needs a kind: choose one of: {', '.join(spec.kinds)}"
-            )
+            raise CalculatorError(f"{event} needs a kind: choose one of: {', '.join(spec.kinds)}")
         if kind not in spec.kinds:
-            raise CalculatorError(
-                f"unknown kind {kind!r} for {event}; "
-                f"choose one of: {', '.join(spec.kinds)}"
-            )
+            raise CalculatorError(f"unknown kind {kind!r} for {event}; choose one of: {', '.join(spec.kinds)}")
     if isinstance(on, datetime):
         on = on.date()
     elif not isinstance(on, date):

@@ -115,8 +115,9 @@ def working_days_beginning_with(d: date, n: int) -> date:
 
 
 def working_days_after(d: date, n: int) -> date:
-    """Return the n-th working day after d; d itself is never counted ("within n working
-    days of d").
+    """Return the n-th working day after d ("within n working days of d").
+
+    d itself is never counted.
     """
     if n < 1:
         raise ValueError("a period must be at least 1 working day long")

@@ -40,26 +40,15 @@ SET_A_REASONS: dict[str, str] = {
         "Advice was asked of an early years provider between a week before it "
         "closed for 4 weeks or more and a week before it reopened"
     ),
-    "A(c)": (
-        "Exceptional personal circumstances affecting the child, the parent "
-        "or the young person"
-    ),
-    "A(d)": (
-        "The child, parent or young person was away from the area for 4 weeks "
-        "or more in a row"
-    ),
+    "A(c)": ("Exceptional personal circumstances affecting the child, the parent or the young person"),
+    "A(d)": ("The child, parent or young person was away from the area for 4 weeks or more in a row"),
 }
 
 # Set B: reg 8(2) [S]. Lifts only reg 8(1), the 6-week advice limit, one advice request
 # at a time.
 SET_B_REASONS: dict[str, str] = {
-    "B(a)": (
-        "Exceptional circumstances affecting the child, the parent or the young person"
-    ),
-    "B(b)": (
-        "The child, parent or young person was away from the area for 4 weeks "
-        "or more during the 6 weeks"
-    ),
+    "B(a)": ("Exceptional circumstances affecting the child, the parent or the young person"),
+    "B(b)": ("The child, parent or young person was away from the area for 4 weeks or more during the 6 weeks"),
     "B(c)": "An appointment for an examination or test was missed",
 }
 
@@ -72,8 +61,9 @@ NO_EXCEPTIONS_MESSAGE = "no exceptions apply to this deadline"
 
 @dataclass(frozen=True)
 class AdviceClock:
-    """One request for advice (reg 6). Its 6 weeks run from the day the advice-giver
-    received it.
+    """One request for advice (reg 6).
+
+    Its 6 weeks run from the day the advice-giver received it.
     """
 
     ref: str
@@ -84,17 +74,13 @@ class AdviceClock:
 
     @property
     def clock_starts_on(self) -> date:
-        """The day the advice-giver received the request, which starts its 6 weeks (reg
-        8(1)).
-        """
+        """The day the advice-giver received the request: its 6 weeks start here."""
         return self.received_on if self.received_on is not None else self.sent_on
 
 
 @dataclass(frozen=True)
 class ExceptionRecord:
-    """An exception the LA relies on for one deadline, with the evidence for it (Code
-    9.43).
-    """
+    """An exception the LA relies on for one deadline, with evidence (Code 9.43)."""
 
     deadline_key: str
     reason: str
@@ -145,8 +131,7 @@ class Deadline:
 
 
 def validate_exception(facts: CaseFacts, record: ExceptionRecord) -> None:
-    """Raise ValueError in plain words unless the record's reason is allowed for its
-    deadline.
+    """Raise ValueError in plain words unless the reason fits the deadline.
 
     Set A covers the 6-week decision, the 16-week decision and the 20-week plan; Set B
     covers one advice request (its ref must exist on the case). Nothing else has
@@ -156,42 +141,30 @@ def validate_exception(facts: CaseFacts, record: ExceptionRecord) -> None:
     key = record.deadline_key
     if key in _SET_A_KEYS:
         if key == "decision_to_assess" and facts.decision == "not_assess":
-            raise ValueError(
-                "no exceptions apply to the 6-week notice of a decision not to assess "
-                "(reg 4(1))"
-            )
+            raise ValueError("no exceptions apply to the 6-week notice of a decision not to assess (reg 4(1))")
         _check_reason(record.reason, SET_A_REASONS, "Set A (regs 10(4) and 13(3))")
     elif key in _SET_B_KEYS:
         _check_reason(record.reason, SET_B_REASONS, "Set B (reg 8(2))")
         refs = [clock.ref for clock in facts.advice]
         if record.ref is None:
-            raise ValueError(
-                "an advice exception must name the advice request it applies to"
-            )
+            raise ValueError("an advice exception must name the advice request it applies to")
         if record.ref not in refs:
             raise ValueError(f"there is no advice request {record.ref!r} on this case")
     else:
         raise ValueError(NO_EXCEPTIONS_MESSAGE)
     if not record.evidence.strip():
-        raise ValueError(
-            "an exception needs evidence saying why the time limit could not be met"
-        )
+        raise ValueError("an exception needs evidence saying why the time limit could not be met")
 
 
 def _check_reason(reason: str, allowed: dict[str, str], set_name: str) -> None:
     if reason not in allowed:
         raise ValueError(
-            f"{reason!r} is not an exception for this deadline; {set_name} allows only "
-            + ", ".join(allowed)
+            f"{reason!r} is not an exception for this deadline; {set_name} allows only " + ", ".join(allowed)
         )
 
 
-def _find_exception(
-    facts: CaseFacts, key: str, ref: str | None = None
-) -> ExceptionRecord | None:
-    """Return the first valid exception recorded for this deadline; invalid records are
-    ignored.
-    """
+def _find_exception(facts: CaseFacts, key: str, ref: str | None = None) -> ExceptionRecord | None:
+    """Return the first valid exception for this deadline; invalid ones are ignored."""
     for record in facts.exceptions:
         if record.deadline_key != key or (ref is not None and record.ref != ref):
             continue
@@ -210,8 +183,9 @@ def _status(
     exception: ExceptionRecord | None,
     withdrawn_on: date | None,
 ) -> tuple[str, ExceptionRecord | None]:
-    """Apply the status rules in the module docstring; returns the exception only when
-    it is used.
+    """Apply the status rules in the module docstring.
+
+    Returns the exception only when it is used.
     """
     if met_on is not None and met_on <= due:
         return STATUS_MET, None
@@ -235,9 +209,7 @@ def _deadline(
 ) -> Deadline:
     rule = RULES[key]
     if not_applicable:
-        return Deadline(
-            rule.key, rule.label, due, rule.source, STATUS_NOT_APPLICABLE, None, ref
-        )
+        return Deadline(rule.key, rule.label, due, rule.source, STATUS_NOT_APPLICABLE, None, ref)
     exception = _find_exception(facts, key, ref) if rule.exception_set else None
     status, used = _status(due, met_on, today, exception, facts.withdrawn_on)
     return Deadline(rule.key, rule.label, due, rule.source, status, met_on, ref, used)
@@ -270,7 +242,9 @@ def case_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
                 clock.returned_on,
                 today,
                 ref=clock.ref,
-                not_applicable=not_assess and clock.returned_on is None,
+                # Advice never returned stops being awaited once the assessment has ended
+                # (refused, no plan, or the final plan issued without it).
+                not_applicable=clock.returned_on is None and (not_assess or not_issue or facts.final_issued_on is not None),
             )
         )
     deadlines.append(
@@ -307,8 +281,9 @@ def case_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
 
 
 def _comments_deadline(facts: CaseFacts, served_on: date, today: date) -> Deadline:
-    """The family's 15-day comment period: it is their time, so it is met once it ends
-    or they reply.
+    """The family's 15-day comment period.
+
+    It is their time, not the LA's, so it is met once it ends or they reply.
     """
     rule = RULES["draft_comments_close"]
     due = rule.due(served_on)
@@ -329,8 +304,9 @@ def _comments_deadline(facts: CaseFacts, served_on: date, today: date) -> Deadli
 
 
 def next_deadline(deadlines: list[Deadline]) -> Deadline | None:
-    """Return the earliest-due deadline still needing action (open, missed or exception
-    applies).
+    """Return the earliest-due deadline still needing action.
+
+    That is open, missed or exception_applies, and not done.
     """
     pending = [d for d in deadlines if not d.done and d.status in _OPEN_LIKE]
     if not pending:

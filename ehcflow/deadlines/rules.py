@@ -60,23 +60,23 @@ def decision_not_to_issue_due(received_on: date) -> date:
 
 
 def final_plan_due(received_on: date) -> date:
-    """20 weeks from the request. [L] reg 13(2). A bank holiday on the day does not move
-    it.
+    """20 weeks from the request. [L] reg 13(2).
+
+    A bank holiday on the due day does not move it.
     """
     return add_weeks(received_on, 20)
 
 
 def advice_due_due(body_received_on: date) -> date:
-    """6 weeks from the day the advice-giver RECEIVED the request (not the day it was
-    sent). [S] reg 8(1).
+    """6 weeks from the day the advice-giver RECEIVED the request. [S] reg 8(1).
+
+    Not from the day it was sent: post and e-mail delays count against the LA.
     """
     return add_weeks(body_received_on, 6)
 
 
 def draft_comments_close_due(served_on: date) -> date:
-    """At least 15 days beginning with the day of service: served + 14 days. [L] reg
-    13(1)(a).
-    """
+    """15 days beginning with the day of service: served + 14. [L] reg 13(1)(a)."""
     return period_beginning_with(served_on, 15)
 
 
@@ -99,29 +99,30 @@ def review_report_due(meeting_on: date) -> date:
 
 
 def review_decision_due(meeting_on: date) -> date:
-    """Decision (maintain / amend / cease) and proposed amendments within 4 weeks. [S]
-    reg 20; Code 9.176.
+    """Review decision and proposed amendments within 4 weeks. [S] reg 20; Code 9.176.
+
+    The decision is to maintain, amend or cease the plan.
     """
     return add_weeks(meeting_on, 4)
 
 
 def amended_plan_final_due(meeting_on: date) -> date:
-    """Final amended plan at the latest 12 weeks after the meeting (4-week decision + 8
-    weeks). [L/S] reg 22(3).
+    """Final amended plan by 12 weeks after the meeting. [L/S] reg 22(3).
+
+    The 4-week decision plus the 8 weeks that run from sending the proposals.
     """
     return add_weeks(review_decision_due(meeting_on), 8)
 
 
 def amended_plan_final_from_proposals_due(proposals_sent_on: date) -> date:
-    """Final amended plan within 8 weeks of sending the proposed amendments. [L] reg
-    22(3)-(4).
-    """
+    """Final amended plan within 8 weeks of sending the proposals. [L] reg 22(3)-(4)."""
     return add_weeks(proposals_sent_on, 8)
 
 
 def review_notice_due(meeting_on: date) -> date:
-    """Invitations and advice out at least 2 weeks before the meeting: meeting - 14
-    days. [L] reg 20(3)-(4).
+    """Invitations and advice out 2 weeks before the meeting. [L] reg 20(3)-(4).
+
+    "At least 2 weeks before" gives meeting - 14 days as the last compliant day.
     """
     return meeting_on - timedelta(days=14)
 
@@ -134,8 +135,7 @@ PHASE_TRANSFER_KINDS: dict[str, str] = {
 
 
 def phase_transfer_amendment_due(starts_on: date, kind: str) -> date:
-    """Last compliant day to review and amend the plan naming the new setting. [L] reg
-    18.
+    """Last day to amend the plan to name the new setting. [L] reg 18.
 
     - "school": before 15 February of the calendar year in which the child starts -> 14
       February (the Code says "by 15 February"); reg 18(1).
@@ -150,29 +150,23 @@ def phase_transfer_amendment_due(starts_on: date, kind: str) -> date:
         return date(starts_on.year, 3, 30)
     if kind == "post16_other":
         return add_months(starts_on, -5)
-    raise ValueError(
-        f"unknown phase transfer kind {kind!r}; "
-        f"expected one of {', '.join(PHASE_TRANSFER_KINDS)}"
-    )
+    raise ValueError(f"unknown phase transfer kind {kind!r}; expected one of {', '.join(PHASE_TRANSFER_KINDS)}")
 
 
 # [U] regs 24-25 do not state a clear day count; the reference's default is 15 days.
 REASSESSMENT_DECISION_DAYS = 15
 
 
-def reassessment_decision_due(
-    request_on: date, days: int = REASSESSMENT_DECISION_DAYS
-) -> date:
-    """Decision on a re-assessment request within `days` days (default 15). [U] regs
-    24-25: configurable.
+def reassessment_decision_due(request_on: date, days: int = REASSESSMENT_DECISION_DAYS) -> date:
+    """Re-assessment request decision within `days` days. [U] regs 24-25.
+
+    The default of 15 days is unconfirmed, so it is a parameter.
     """
     return add_days(request_on, days)
 
 
 def reassessment_plan_due(decision_notified_on: date) -> date:
-    """Plan after re-assessment within 14 weeks of notifying the decision to re-assess.
-    [L] reg 27(2)-(3).
-    """
+    """Plan within 14 weeks of notifying the decision to re-assess. [L] reg 27(2)-(3)."""
     return add_weeks(decision_notified_on, 14)
 
 
@@ -199,12 +193,11 @@ def transfer_family_notice_due(transfer_on: date) -> date:
 
 
 def transfer_review_due(transfer_on: date, plan_or_last_review_on: date) -> date:
-    """New LA review by the later of the 12-month review date and 3 months from the
-    transfer. [S] reg 15(5).
+    """New LA review by the later of two dates. [S] reg 15(5).
+
+    The 12-month review date, and 3 months from the transfer.
     """
-    return max(
-        within_12_months_starting(plan_or_last_review_on), add_months(transfer_on, 3)
-    )
+    return max(within_12_months_starting(plan_or_last_review_on), add_months(transfer_on, 3))
 
 
 # --- Mediation and Tribunal -----------------------------------------------------------
@@ -220,23 +213,19 @@ def mediation_contact_due(notice_sent_on: date) -> date:
 
 
 # [U] reg 34 says "within 3 working days"; we read it as the 3rd working day AFTER the
-# day of
-# contact (the day of contact is not counted). Configurable.
+# day of contact (the day of contact is not counted). Configurable.
 MEDIATION_CERTIFICATE_WORKING_DAYS = 3
 
 
-def mediation_certificate_due(
-    contact_on: date, working_days: int = MEDIATION_CERTIFICATE_WORKING_DAYS
-) -> date:
-    """Certificate when mediation is not wanted: 3 working days after contact. [S] reg
-    34; counting [U].
+def mediation_certificate_due(contact_on: date, working_days: int = MEDIATION_CERTIFICATE_WORKING_DAYS) -> date:
+    """Certificate 3 working days after contact. [S] reg 34; counting [U].
+
+    For when the family does not want mediation.
     """
     return working_days_after(contact_on, working_days)
 
 
-def tribunal_appeal_due(
-    notice_sent_on: date, certificate_on: date | None = None
-) -> date:
+def tribunal_appeal_due(notice_sent_on: date, certificate_on: date | None = None) -> date:
     """Appeal by the later of notice + 2 months and certificate + 1 month, then r.12.
     [L] HESC r.20(1)(c), r.12.
     """
@@ -246,15 +235,12 @@ def tribunal_appeal_due(
     return tribunal_adjust(latest)
 
 
-# [S] s.46 says "end of the academic year"; we take the academic year to end on 31 July
-# (an
-# academic year beginning 1 August). [U] on the exact day: configurable.
+# [L] s.46 says "end of the academic year"; we take it to end on 31 July (an academic
+# year beginning 1 August). [U] on the exact day: configurable.
 ACADEMIC_YEAR_END = (7, 31)
 
 
-def age_limit_due(
-    date_of_birth: date, academic_year_end: tuple[int, int] = ACADEMIC_YEAR_END
-) -> date:
+def age_limit_due(date_of_birth: date, academic_year_end: tuple[int, int] = ACADEMIC_YEAR_END) -> date:
     """End of the academic year in which the young person turns 25. [L] CFA s.46."""
     end_month, end_day = academic_year_end
     year = date_of_birth.year + 25

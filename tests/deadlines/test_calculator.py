@@ -109,9 +109,7 @@ def test_events_are_exactly_the_listed_ones() -> None:
         ),
     ],
 )
-def test_calculate_worked_examples(
-    event: str, on: date, kind: str | None, expected: dict[str, date]
-) -> None:
+def test_calculate_worked_examples(event: str, on: date, kind: str | None, expected: dict[str, date]) -> None:
     assert dues(event, on, kind) == expected
 
 
@@ -122,9 +120,7 @@ def test_rows_have_exactly_the_documented_fields() -> None:
         assert row["label"].strip() and row["source"].strip()
 
 
-@pytest.mark.parametrize(
-    ("kind", "wording"), [("school", "15 February"), ("post16", "31 March")]
-)
+@pytest.mark.parametrize(("kind", "wording"), [("school", "15 February"), ("post16", "31 March")])
 def test_phase_transfer_label_shows_the_code_wording(kind: str, wording: str) -> None:
     (row,) = calculate("phase_transfer", date(2027, 9, 1), kind)
     assert wording in row["label"]
@@ -145,9 +141,7 @@ def test_phase_transfer_needs_a_kind(kind: str | None) -> None:
 
 
 def test_phase_transfer_rejects_unknown_kind() -> None:
-    with pytest.raises(
-        CalculatorError, match=r"unknown kind 'college'.*school, post16, post16_other"
-    ):
+    with pytest.raises(CalculatorError, match=r"unknown kind 'college'.*school, post16, post16_other"):
         calculate("phase_transfer", date(2027, 9, 1), "college")
 
 
@@ -156,15 +150,11 @@ def test_calculator_error_is_a_value_error() -> None:
 
 
 def test_kind_is_ignored_for_events_without_kinds() -> None:
-    assert dues("draft_served", date(2025, 4, 2), "school") == {
-        "draft_comments_close": date(2025, 4, 16)
-    }
+    assert dues("draft_served", date(2025, 4, 2), "school") == {"draft_comments_close": date(2025, 4, 16)}
 
 
 def test_datetime_is_treated_as_its_date() -> None:
-    assert dues("draft_served", datetime(2025, 4, 2, 15, 30)) == {
-        "draft_comments_close": date(2025, 4, 16)
-    }
+    assert dues("draft_served", datetime(2025, 4, 2, 15, 30)) == {"draft_comments_close": date(2025, 4, 16)}
 
 
 def test_non_date_is_rejected() -> None:
@@ -200,10 +190,7 @@ def test_parse_date_valid(text: str, expected: date) -> None:
 def test_parse_date_rejects_bad_input(text: str | None) -> None:
     with pytest.raises(CalculatorError) as info:
         parse_date(text)
-    assert (
-        str(info.value)
-        == "date must be a real date written YYYY-MM-DD, e.g. 2025-01-06"
-    )
+    assert str(info.value) == "date must be a real date written YYYY-MM-DD, e.g. 2025-01-06"
 
 
 @given(
@@ -211,9 +198,7 @@ def test_parse_date_rejects_bad_input(text: str | None) -> None:
     on=st.dates(min_value=date(2014, 9, 1), max_value=date(2040, 12, 31)),
     kind=st.sampled_from(KINDS),
 )
-def test_calculator_keys_for_each_event_are_exactly_the_listed_ones(
-    event: str, on: date, kind: str
-) -> None:
+def test_calculator_keys_for_each_event_are_exactly_the_listed_ones(event: str, on: date, kind: str) -> None:
     rows = calculate(event, on, kind)
     assert [row["key"] for row in rows] == EVENT_KEYS[event]
     assert all(type(row["due"]) is date for row in rows)

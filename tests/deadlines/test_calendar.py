@@ -1,6 +1,4 @@
-"""Counting conventions (statutory-timescales §0.5) checked against fixed, hand-worked
-dates.
-"""
+"""Counting conventions (statutory-timescales §0.5) against hand-worked dates."""
 
 from __future__ import annotations
 
@@ -34,9 +32,7 @@ from ehcflow.deadlines.calendar import (
         (date(2025, 1, 6), 0, date(2025, 1, 6)),
     ],
 )
-def test_add_weeks_counts_calendar_days_without_the_event_day(
-    start: date, weeks: int, expected: date
-) -> None:
+def test_add_weeks_counts_calendar_days_without_the_event_day(start: date, weeks: int, expected: date) -> None:
     assert add_weeks(start, weeks) == expected
 
 
@@ -68,9 +64,7 @@ def test_add_days(start: date, days: int, expected: date) -> None:
         (date(2023, 12, 30), 2, date(2024, 2, 29)),
     ],
 )
-def test_add_months_keeps_day_number_or_uses_month_end(
-    start: date, months: int, expected: date
-) -> None:
+def test_add_months_keeps_day_number_or_uses_month_end(start: date, months: int, expected: date) -> None:
     assert add_months(start, months) == expected
 
 
@@ -89,9 +83,7 @@ def test_add_months_keeps_day_number_or_uses_month_end(
         (date(2025, 12, 31), date(2026, 12, 30)),
     ],
 )
-def test_within_12_months_starting_ends_the_day_before_the_anniversary(
-    start: date, expected: date
-) -> None:
+def test_within_12_months_starting_ends_the_day_before_the_anniversary(start: date, expected: date) -> None:
     assert within_12_months_starting(start) == expected
 
 
@@ -103,9 +95,7 @@ def test_within_12_months_starting_ends_the_day_before_the_anniversary(
         (date(2025, 12, 20), 15, date(2026, 1, 3)),
     ],
 )
-def test_period_beginning_with_counts_the_first_day(
-    start: date, days: int, expected: date
-) -> None:
+def test_period_beginning_with_counts_the_first_day(start: date, days: int, expected: date) -> None:
     assert period_beginning_with(start, days) == expected
 
 

@@ -26,9 +26,7 @@ from ehcflow.deadlines.engine import (
     validate_exception,
 )
 
-RECEIVED = date(
-    2025, 1, 6
-)  # §5: decision 2025-02-17, no-plan decision 2025-04-28, plan 2025-05-26
+RECEIVED = date(2025, 1, 6)  # §5: decision 2025-02-17, no-plan decision 2025-04-28, plan 2025-05-26
 DECISION_DUE = date(2025, 2, 17)
 NOT_ISSUE_DUE = date(2025, 4, 28)
 PLAN_DUE = date(2025, 5, 26)
@@ -71,9 +69,7 @@ def test_new_case_has_three_open_deadlines_in_due_order() -> None:
         (None, date(2025, 2, 18), STATUS_MISSED),  # passed, not done
     ],
 )
-def test_decision_to_assess_status(
-    decision_on: date | None, today: date, status: str
-) -> None:
+def test_decision_to_assess_status(decision_on: date | None, today: date, status: str) -> None:
     facts = CaseFacts(
         received_on=RECEIVED,
         decision_on=decision_on,
@@ -105,9 +101,7 @@ def test_decision_to_assess_status(
         ),  # done on time: exception unused
     ],
 )
-def test_set_a_exception_on_decision(
-    decision_on: date | None, today: date, status: str, uses_exception: bool
-) -> None:
+def test_set_a_exception_on_decision(decision_on: date | None, today: date, status: str, uses_exception: bool) -> None:
     record = exc("decision_to_assess", "A(d)")
     facts = CaseFacts(
         received_on=RECEIVED,
@@ -122,9 +116,7 @@ def test_set_a_exception_on_decision(
 
 
 def test_invalid_exception_record_is_ignored() -> None:
-    facts = CaseFacts(
-        received_on=RECEIVED, exceptions=(exc("decision_to_assess", "B(a)"),)
-    )
+    facts = CaseFacts(received_on=RECEIVED, exceptions=(exc("decision_to_assess", "B(a)"),))
     deadline = by_key(case_deadlines(facts, date(2025, 3, 1)))["decision_to_assess"]
     assert deadline.status == STATUS_MISSED
     assert deadline.exception is None
@@ -139,9 +131,7 @@ def test_exception_for_another_deadline_does_not_apply() -> None:
 
 
 def test_not_assess_path() -> None:
-    facts = CaseFacts(
-        received_on=RECEIVED, decision_on=date(2025, 2, 10), decision="not_assess"
-    )
+    facts = CaseFacts(received_on=RECEIVED, decision_on=date(2025, 2, 10), decision="not_assess")
     deadlines = case_deadlines(facts, date(2025, 6, 1))
     keyed = by_key(deadlines)
     assert keyed["decision_to_assess"].status == STATUS_MET
@@ -156,9 +146,7 @@ def test_not_assess_path() -> None:
 def test_not_assess_makes_unreturned_advice_not_applicable() -> None:
     clocks = (
         AdviceClock("EP", "Educational psychologist", date(2025, 1, 20)),
-        AdviceClock(
-            "SCHOOL", "Head teacher", date(2025, 1, 20), None, date(2025, 2, 3)
-        ),
+        AdviceClock("SCHOOL", "Head teacher", date(2025, 1, 20), None, date(2025, 2, 3)),
     )
     facts = CaseFacts(
         received_on=RECEIVED,
@@ -173,13 +161,8 @@ def test_not_assess_makes_unreturned_advice_not_applicable() -> None:
 
 
 def test_late_refusal_to_assess_is_missed() -> None:
-    facts = CaseFacts(
-        received_on=RECEIVED, decision_on=date(2025, 2, 20), decision="not_assess"
-    )
-    assert (
-        by_key(case_deadlines(facts, date(2025, 3, 1)))["decision_to_assess"].status
-        == STATUS_MISSED
-    )
+    facts = CaseFacts(received_on=RECEIVED, decision_on=date(2025, 2, 20), decision="not_assess")
+    assert by_key(case_deadlines(facts, date(2025, 3, 1)))["decision_to_assess"].status == STATUS_MISSED
 
 
 @pytest.mark.parametrize(
@@ -315,9 +298,7 @@ def test_withdrawn_before_any_step() -> None:
         ),  # no receipt date: from the day it was sent
     ],
 )
-def test_advice_clock_runs_from_receipt(
-    sent: date, received: date | None, due: date
-) -> None:
+def test_advice_clock_runs_from_receipt(sent: date, received: date | None, due: date) -> None:
     clock = AdviceClock("EP", "Educational psychologist", sent, received_on=received)
     facts = CaseFacts(
         received_on=RECEIVED,
@@ -336,9 +317,7 @@ def test_advice_clock_runs_from_receipt(
     [(date(2025, 4, 3), STATUS_MET), (date(2025, 4, 4), STATUS_MISSED)],
 )
 def test_advice_returned(returned: date, status: str) -> None:
-    clock = AdviceClock(
-        "EP", "Educational psychologist", date(2025, 2, 17), date(2025, 2, 20), returned
-    )
+    clock = AdviceClock("EP", "Educational psychologist", date(2025, 2, 17), date(2025, 2, 20), returned)
     facts = CaseFacts(
         received_on=RECEIVED,
         decision_on=date(2025, 2, 10),
@@ -383,10 +362,7 @@ def test_set_a_reason_does_not_lift_advice_deadline() -> None:
         advice=(clock,),
         exceptions=(exc("advice_due", "A(a)", ref="EP"),),
     )
-    assert (
-        advice_by_ref(case_deadlines(facts, date(2025, 4, 15)))["EP"].status
-        == STATUS_MISSED
-    )
+    assert advice_by_ref(case_deadlines(facts, date(2025, 4, 15)))["EP"].status == STATUS_MISSED
 
 
 def test_draft_comments_period() -> None:
@@ -402,11 +378,7 @@ def test_draft_comments_period() -> None:
         STATUS_OPEN,
         None,
     )
-    replied = by_key(
-        case_deadlines(
-            replace(base, comments_received_on=date(2025, 4, 9)), date(2025, 4, 10)
-        )
-    )
+    replied = by_key(case_deadlines(replace(base, comments_received_on=date(2025, 4, 9)), date(2025, 4, 10)))
     assert (
         replied["draft_comments_close"].status,
         replied["draft_comments_close"].met_on,
@@ -417,9 +389,7 @@ def test_draft_comments_period() -> None:
     lapsed = by_key(case_deadlines(base, date(2025, 4, 17)))["draft_comments_close"]
     assert (lapsed.status, lapsed.met_on) == (STATUS_MET, date(2025, 4, 16))
     assert lapsed.done
-    assert "draft_comments_close" not in by_key(
-        case_deadlines(replace(base, draft_served_on=None), date(2025, 4, 10))
-    )
+    assert "draft_comments_close" not in by_key(case_deadlines(replace(base, draft_served_on=None), date(2025, 4, 10)))
 
 
 def test_next_deadline_skips_done_and_picks_earliest_pending() -> None:
@@ -465,9 +435,7 @@ def test_validate_exception_errors(record: ExceptionRecord, message: str) -> Non
 
 
 def test_refusal_to_assess_notice_has_no_exceptions() -> None:
-    facts = CaseFacts(
-        received_on=RECEIVED, decision="not_assess", decision_on=date(2025, 3, 1)
-    )
+    facts = CaseFacts(received_on=RECEIVED, decision="not_assess", decision_on=date(2025, 3, 1))
     with pytest.raises(ValueError, match="reg 4\\(1\\)"):
         validate_exception(facts, exc("decision_to_assess", "A(c)"))
 
@@ -492,9 +460,7 @@ def test_validate_exception_accepts_every_valid_reason(record: ExceptionRecord) 
 def test_reason_codes() -> None:
     assert set(SET_A_REASONS) == {"A(a)", "A(b)", "A(c)", "A(d)"}
     assert set(SET_B_REASONS) == {"B(a)", "B(b)", "B(c)"}
-    assert all(
-        text.strip() for text in [*SET_A_REASONS.values(), *SET_B_REASONS.values()]
-    )
+    assert all(text.strip() for text in [*SET_A_REASONS.values(), *SET_B_REASONS.values()])
 
 
 # --- property tests -------------------------------------------------------------------
@@ -507,9 +473,7 @@ def case_facts(draw: st.DrawFn) -> CaseFacts:
     received = draw(DATES)
 
     def maybe_after(base: date, max_days: int) -> date | None:
-        offset = draw(
-            st.one_of(st.none(), st.integers(min_value=0, max_value=max_days))
-        )
+        offset = draw(st.one_of(st.none(), st.integers(min_value=0, max_value=max_days)))
         return None if offset is None else base + timedelta(days=offset)
 
     decision = draw(st.sampled_from([None, "assess", "not_assess"]))
@@ -517,9 +481,7 @@ def case_facts(draw: st.DrawFn) -> CaseFacts:
     advice = []
     if decision == "assess":
         for i in range(draw(st.integers(min_value=0, max_value=3))):
-            sent = received + timedelta(
-                days=draw(st.integers(min_value=0, max_value=60))
-            )
+            sent = received + timedelta(days=draw(st.integers(min_value=0, max_value=60)))
             advice.append(
                 AdviceClock(
                     f"R{i}",
@@ -529,21 +491,13 @@ def case_facts(draw: st.DrawFn) -> CaseFacts:
                     maybe_after(sent, 80),
                 )
             )
-    outcome = (
-        draw(st.sampled_from([None, "issue", "not_issue"]))
-        if decision == "assess"
-        else None
-    )
+    outcome = draw(st.sampled_from([None, "issue", "not_issue"])) if decision == "assess" else None
     outcome_on = maybe_after(received, 150) if outcome else None
     draft = maybe_after(received, 140) if outcome == "issue" else None
     comments = maybe_after(draft, 20) if draft else None
     final = maybe_after(received, 180) if outcome == "issue" else None
     last_review = maybe_after(final, 400) if final else None
-    withdrawn = draw(
-        st.one_of(
-            st.none(), st.just(received + timedelta(days=draw(st.integers(0, 200))))
-        )
-    )
+    withdrawn = draw(st.one_of(st.none(), st.just(received + timedelta(days=draw(st.integers(0, 200))))))
     return CaseFacts(
         received_on=received,
         decision_on=decision_on,
@@ -564,11 +518,7 @@ def valid_exception_options(facts: CaseFacts) -> list[ExceptionRecord]:
     if facts.decision != "not_assess":
         keys.append("decision_to_assess")
     options = [exc(key, reason) for key in keys for reason in SET_A_REASONS]
-    options += [
-        exc("advice_due", reason, ref=c.ref)
-        for c in facts.advice
-        for reason in SET_B_REASONS
-    ]
+    options += [exc("advice_due", reason, ref=c.ref) for c in facts.advice for reason in SET_B_REASONS]
     return options
 
 
@@ -576,12 +526,8 @@ def valid_exception_options(facts: CaseFacts) -> list[ExceptionRecord]:
 @given(data=st.data())
 def test_valid_exceptions_never_change_due_dates(data: st.DataObject) -> None:
     facts = data.draw(case_facts())
-    today = data.draw(
-        st.builds(lambda n: facts.received_on + timedelta(days=n), st.integers(0, 900))
-    )
-    records = data.draw(
-        st.lists(st.sampled_from(valid_exception_options(facts)), max_size=5)
-    )
+    today = data.draw(st.builds(lambda n: facts.received_on + timedelta(days=n), st.integers(0, 900)))
+    records = data.draw(st.lists(st.sampled_from(valid_exception_options(facts)), max_size=5))
     for record in records:
         validate_exception(facts, record)  # the generator only makes valid records
     with_exceptions = replace(facts, exceptions=tuple(records))
@@ -594,9 +540,7 @@ def test_valid_exceptions_never_change_due_dates(data: st.DataObject) -> None:
 @given(data=st.data())
 def test_case_due_dates_never_precede_the_request(data: st.DataObject) -> None:
     facts = data.draw(case_facts())
-    today = data.draw(
-        st.builds(lambda n: facts.received_on + timedelta(days=n), st.integers(0, 900))
-    )
+    today = data.draw(st.builds(lambda n: facts.received_on + timedelta(days=n), st.integers(0, 900)))
     for deadline in case_deadlines(facts, today):
         assert deadline.due > facts.received_on
         if deadline.key == "advice_due":
@@ -611,18 +555,10 @@ def test_done_on_time_is_always_met_whatever_exceptions_exist(
 ) -> None:
     facts = data.draw(case_facts())
     early = data.draw(st.integers(min_value=0, max_value=42))
-    facts = replace(
-        facts, decision_on=facts.received_on + timedelta(days=early), decision="assess"
-    )
-    records = data.draw(
-        st.lists(
-            st.sampled_from(valid_exception_options(facts)), min_size=1, max_size=6
-        )
-    )
+    facts = replace(facts, decision_on=facts.received_on + timedelta(days=early), decision="assess")
+    records = data.draw(st.lists(st.sampled_from(valid_exception_options(facts)), min_size=1, max_size=6))
     facts = replace(facts, exceptions=tuple(records))
-    today = data.draw(
-        st.builds(lambda n: facts.received_on + timedelta(days=n), st.integers(0, 900))
-    )
+    today = data.draw(st.builds(lambda n: facts.received_on + timedelta(days=n), st.integers(0, 900)))
     deadlines = case_deadlines(facts, today)
     assert by_key(deadlines)["decision_to_assess"].status == STATUS_MET
     for deadline in deadlines:
@@ -635,9 +571,7 @@ def test_done_on_time_is_always_met_whatever_exceptions_exist(
 @given(data=st.data())
 def test_statuses_are_known_and_sorted(data: st.DataObject) -> None:
     facts = data.draw(case_facts())
-    today = data.draw(
-        st.builds(lambda n: facts.received_on + timedelta(days=n), st.integers(0, 900))
-    )
+    today = data.draw(st.builds(lambda n: facts.received_on + timedelta(days=n), st.integers(0, 900)))
     deadlines = case_deadlines(facts, today)
     assert {d.status for d in deadlines} <= {
         STATUS_OPEN,
@@ -649,11 +583,25 @@ def test_statuses_are_known_and_sorted(data: st.DataObject) -> None:
     order = [(d.due, d.key, d.ref or "") for d in deadlines]
     assert order == sorted(order)
     chosen = next_deadline(deadlines)
-    pending = [
-        d
-        for d in deadlines
-        if not d.done and d.status in {STATUS_OPEN, STATUS_MISSED, STATUS_EXCEPTION}
-    ]
+    pending = [d for d in deadlines if not d.done and d.status in {STATUS_OPEN, STATUS_MISSED, STATUS_EXCEPTION}]
     assert (chosen is None) == (not pending)
     if chosen is not None:
         assert chosen.due == min(d.due for d in pending)
+
+
+def test_unreturned_advice_stops_being_awaited_once_the_final_plan_is_issued():
+    from datetime import date
+
+    from ehcflow.deadlines.engine import AdviceClock, CaseFacts, case_deadlines, next_deadline
+
+    facts = CaseFacts(
+        received_on=date(2025, 1, 6), decision_on=date(2025, 2, 10), decision="assess",
+        advice=(AdviceClock(ref="1", label="EP", sent_on=date(2025, 2, 11)),),
+        outcome_on=date(2025, 3, 24), outcome="issue", draft_served_on=date(2025, 4, 2),
+        final_issued_on=date(2025, 4, 28),
+    )
+    rows = {d.key: d for d in case_deadlines(facts, date(2025, 6, 2))}
+    assert rows["advice_due"].status == "not_applicable"
+    assert next_deadline(list(rows.values())).key == "first_review_decision"
+    during = case_deadlines(CaseFacts(**{**facts.__dict__, "final_issued_on": None}), date(2025, 6, 2))
+    assert next(d for d in during if d.key == "advice_due").status == "missed"

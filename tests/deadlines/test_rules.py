@@ -276,9 +276,7 @@ def test_transfer_review_never_precedes_transfer(transfer: date, plan: date) -> 
 
 
 @given(notice=dates, gap=st.integers(min_value=0, max_value=120))
-def test_tribunal_appeal_never_precedes_notice_or_certificate_plus_month(
-    notice: date, gap: int
-) -> None:
+def test_tribunal_appeal_never_precedes_notice_or_certificate_plus_month(notice: date, gap: int) -> None:
     certificate = notice + timedelta(days=gap)
     due = RULES["tribunal_appeal"].due(notice, certificate_on=certificate)
     assert due > certificate

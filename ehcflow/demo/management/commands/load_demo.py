@@ -1,0 +1,51 @@
+"""`manage.py load_demo`: a synthetic council (Hartshire, LA 919) with fixed demo sign-ins.
+
+Refused under production settings. Re-running reuses an existing demo council unless --force.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ehcflow.accounts.models import User
+from ehcflow.demo import generator
+
+
+class Command(BaseCommand):
+    help = "Load a synthetic council with about 14,000 EHC plans and demo sign-ins (never in production)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=float, default=1.0,
+                            help="Size relative to a large county (1.0 = about 14,000 plans in force)")
+        parser.add_argument("--seed", type=int, default=2025, help="Random seed: the same seed gives the same council")
+        parser.add_argument("--force", action="store_true", help="Delete the demo council and load it again")
+
+    def handle(self, *args, scale=1.0, seed=2025, force=False, **options):
+        if not generator.demo_allowed():
+            raise CommandError("Demo accounts can never be created under production settings.")
+        if scale <= 0:
+            raise CommandError("--scale must be more than 0.")
+        started = time.monotonic()
+        la, created = generator.load(scale=scale, seed=seed, force=force, log=self.stdout.write)
+        plans = generator.active_plans(la)
+        if created:
+            self.stdout.write(self.style.SUCCESS(
+                f"Loaded {la.name} (LA {la.code}): {plans} active plans in {time.monotonic() - started:.1f} s."))
+        else:
+            self.stdout.write(f"Demo council already loaded ({plans} active plans); reusing it.")
+        self.print_sign_ins(la)
+
+    def print_sign_ins(self, la) -> None:
+        users = {u.username: u for u in User.objects.filter(la=la, username__in=[s[0] for s in generator.SIGN_INS])}
+        w = self.stdout.write
+        w("")
+        w("Sign in at http://127.0.0.1:8000/ with:")
+        w(f"  {'username':<12} {'role':<16} what they see")
+        for username, role, sees in generator.SIGN_INS:
+            if username not in users:
+                continue
+            if username == "coordinator":
+                sees += f" ({users[username].caseload.count()} children)"
+            w(f"  {username:<12} {role.label:<16} {sees}")
+        w(f"  password for all four: {generator.DEMO_PASSWORD}")
+        w("  (Demo data only: every child, family, school and member of staff is invented.)")
