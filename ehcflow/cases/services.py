@@ -68,15 +68,20 @@ def case_step(*, actor, case: Case, version: int | None, token: uuid.UUID | None
     """The common frame of every step on an existing case (see the module docstring)."""
     if not can_change_case(actor, case):
         raise NotAllowed("You cannot change this case.")
-    with transaction.atomic():
-        _claim_token(token=token, actor=actor, case=case)
-        if version is not None:
-            claimed = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
-            if not claimed:
-                raise StaleForm()
-            case.version = version + 1
-        yield
-        case_refresh_deadlines(case=case)
+    held_version = case.version
+    try:
+        with transaction.atomic():
+            _claim_token(token=token, actor=actor, case=case)
+            if version is not None:
+                claimed = Case.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
+                if not claimed:
+                    raise StaleForm()
+                case.version = version + 1
+            yield
+            case_refresh_deadlines(case=case)
+    except BaseException:
+        case.version = held_version  # the database rolled back; keep the object in step with it
+        raise
 
 
 def _transition(case: Case, method_name: str, *, actor, **fields) -> None:

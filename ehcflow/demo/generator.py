@@ -511,8 +511,12 @@ class DemoGenerator:
         for (team, stage), cases in sorted(groups.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
             coords = self.team_coordinators[team]
             start = 0 if stage in OPEN_STAGES else turn[team]
+            # The demo coordinator is dealt two extra open cases at each stage, so their caseload shows
+            # every stage.
+            extra = 2 if stage in OPEN_STAGES and team == AREA_TEAMS[0] and len(coords) > 1 else 0
             for i, case in enumerate(sorted(cases, key=lambda c: (c.received_on, c.child))):
-                self.children[case.child].coordinator = coords[(start + i) % len(coords)]
+                slot = 0 if i < extra else (start + i - extra) % len(coords)
+                self.children[case.child].coordinator = coords[slot]
             turn[team] = (start + len(cases)) % len(coords)
 
     # Every step of every case, cut at today
@@ -586,7 +590,7 @@ class DemoGenerator:
             if named is not None and at(cons_sent) is not None:
                 if declined_first:
                     other = self._setting_of(rng, self.settings_spec[named]["kind"])
-                    if other != named and at(cons_sent - 3) is not None:
+                    if other != named and cons_sent - 3 > s["outcome"] and at(cons_sent - 3) is not None:
                         resp = at(cons_sent + 4)
                         case.consultations.append((other, r + _days(cons_sent - 3), resp,
                                                    "declined" if resp else ""))
@@ -599,9 +603,9 @@ class DemoGenerator:
             case.plan.update(status="draft", draft_served_on=served)
             comments_on = at(s["comments"])
             if comments_on is not None:
-                text = rng.choice(N.COMMENTS).format(setting=setting_name)
-                asks = named if "{setting}" in text or rng.random() < 0.2 else None
-                case.comments.append((comments_on, text.format(setting=setting_name), asks, rng.random() < 0.15))
+                template = rng.choice(N.COMMENTS)
+                asks = named if "{setting}" in template or rng.random() < 0.2 else None
+                case.comments.append((comments_on, template.format(setting=setting_name), asks, rng.random() < 0.15))
             if final is None:
                 continue
             case.plan.update(status="final", issued_on=final, named=named)
@@ -649,9 +653,8 @@ class DemoGenerator:
             item = N.PROVISION[area][(i // len(needs)) % 3]
             outs = [j for j, o in enumerate(case.outcomes) if o[0] == area] or [0]
             case.provisions.append((area, *item, [need_i], outs))
-        la_name = "Hartshire"
         case.sections = {
-            "section_a_history": f"{name} lives with their family in {la_name}. Concerns about {name}'s development "
+            "section_a_history": f"{name} lives with their family in Hartshire. Concerns about {name}'s development "
                                  f"were first raised at age {max(1, age - rng.randint(0, 2))}.",
             "section_a_views": f"{name} enjoys {rng.choice(['music', 'football', 'drawing', 'animals', 'swimming', 'Lego', 'cooking'])} "
                                f"and wants to {rng.choice(['make friends', 'be a vet', 'work with computers', 'live independently', 'go to college'])}.",
