@@ -1,0 +1,152 @@
+"""`make bench`: the figures the issues name, measured on the demo council.
+
+Runs each database in its own process (settings are read once per process): the SQLite demo file
+(db.sqlite3, loaded by `make demo`, reused) and a PostgreSQL database `ehcflow_bench` on
+127.0.0.1:5432. Server time is measured in-process through Django's test client, which runs the full
+middleware, view and template stack without network noise. Prints a table and writes .bench/results.json.
+"""
+
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/ehcflow_bench")
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "60"))
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def measure_backend() -> dict:
+    """Runs inside a child process with DATABASE_URL already set."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from ehcflow.accounts.models import User
+    from ehcflow.cases.access import cases_visible_to
+    from ehcflow.cases.models import Case
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    call_command("load_demo", verbosity=0)
+    load_seconds = time.perf_counter() - started
+
+    rng = random.Random(7)
+    results: dict = {"backend": connection.vendor, "load_or_reuse_seconds": round(load_seconds, 1),
+                     "active_plans": Case.objects.filter(stage="plan_issued").count(),
+                     "cases": Case.objects.count()}
+
+    def timed(client: Client, urls: list[str]) -> dict:
+        times, queries = [], set()
+        client.get(urls[0])  # warm caches and connections once
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            queries.add(len(ctx.captured_queries))
+        return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 95), 1),
+                "max_ms": round(max(times), 1), "queries": sorted(queries), "n": len(times)}
+
+    coordinator = User.objects.get(username="coordinator")
+    manager = User.objects.get(username="manager")
+    leader = User.objects.get(username="leader")
+    held = list(cases_visible_to(coordinator).filter(child__coordinator=coordinator).values_list("pk", flat=True))
+    results["coordinator_caseload_size"] = len(held)
+    sample = [rng.choice(held) for _ in range(SAMPLES)]
+    with_plans = list(Case.objects.filter(pk__in=held, stage="plan_issued").values_list("pk", flat=True))
+
+    c = Client()
+    c.force_login(coordinator)
+    sorts = ["deadline", "-deadline", "name", "stage"]
+    results["caseload"] = timed(c, [f"/caseload/?sort={sorts[i % 4]}&page={1 + i % 3}" for i in range(SAMPLES)])
+    results["case_page"] = timed(c, [f"/cases/{pk}/" for pk in sample])
+    results["plan_page"] = timed(c, [f"/cases/{rng.choice(with_plans)}/plan/" for _ in range(SAMPLES)])
+    m = Client()
+    m.force_login(manager)
+    results["team_caseload"] = timed(m, [f"/caseload/team/?page={1 + i % 5}" for i in range(SAMPLES)])
+    lead = Client()
+    lead.force_login(leader)
+    results["council_caseload"] = timed(lead, [f"/caseload/team/?page={1 + i % 5}" for i in range(SAMPLES)])
+    anon = Client()
+    events = ["request_received", "advice_requested", "draft_served", "plan_issued", "review_meeting",
+              "la_move_known", "decision_notice_sent"]
+    results["calculator_api"] = timed(
+        anon, [f"/api/v1/timescales?event={events[i % 7]}&date=2025-0{1 + i % 9}-1{i % 10}" for i in range(SAMPLES * 3)])
+    return results
+
+
+def ensure_pg_database() -> bool:
+    from urllib.parse import urlparse
+
+    parsed = urlparse(PG_URL)
+    name = parsed.path.lstrip("/")
+    probe = subprocess.run(["psql", "-h", parsed.hostname or "127.0.0.1", "-U", parsed.username or "postgres",
+                            "-tAc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        print(f"PostgreSQL not reachable ({probe.stderr.strip()}); skipping it.")
+        return False
+    if probe.stdout.strip() != "1":
+        subprocess.run(["createdb", "-h", parsed.hostname or "127.0.0.1", "-U", parsed.username or "postgres", name],
+                       check=True)
+    return True
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        print("RESULT " + json.dumps(measure_backend()))
+        return
+    runs = []
+    backends = [("SQLite", {k: v for k, v in os.environ.items() if k != "DATABASE_URL"})]
+    if ensure_pg_database():
+        backends.append(("PostgreSQL", {**os.environ, "DATABASE_URL": PG_URL}))
+    for label, env in backends:
+        print(f"== {label}: loading (or reusing) the demo council and measuring ...", flush=True)
+        out = subprocess.run([sys.executable, "-m", "ehcflow.bench", "--child"], env={**env, "DEBUG": "0"},
+                             cwd=ROOT, capture_output=True, text=True)
+        line = next((x for x in out.stdout.splitlines() if x.startswith("RESULT ")), None)
+        if out.returncode != 0 or line is None:
+            print(out.stdout[-2000:], out.stderr[-4000:])
+            raise SystemExit(f"bench failed on {label}")
+        runs.append(json.loads(line[7:]))
+    pages = ["caseload", "team_caseload", "council_caseload", "case_page", "plan_page", "calculator_api"]
+    print()
+    print(f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(f"{'page':<18}" + "".join(f"{r['backend'] + ' p50/p95 ms (queries)':>38}" for r in runs))
+    for page in pages:
+        cells = "".join(f"{r[page]['p50_ms']:>12} / {r[page]['p95_ms']:<8} ({','.join(map(str, r[page]['queries']))})"
+                        .rjust(38) for r in runs)
+        print(f"{page:<18}{cells}")
+    for r in runs:
+        print(f"{r['backend']}: {r['active_plans']} active plans, {r['cases']} cases; coordinator holds "
+              f"{r['coordinator_caseload_size']}; demo load/reuse {r['load_or_reuse_seconds']} s")
+    targets = {"caseload": 150, "case_page": 150, "calculator_api": 20}
+    for r in runs:
+        for page, limit in targets.items():
+            verdict = "ok" if r[page]["p95_ms"] < limit else "OVER TARGET"
+            print(f"target {r['backend']} {page} p95 < {limit} ms: {r[page]['p95_ms']} ms {verdict}")
+    out_dir = ROOT / ".bench"
+    out_dir.mkdir(exist_ok=True)
+    (out_dir / "results.json").write_text(json.dumps({"machine": platform.platform(), "runs": runs}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
