@@ -2,7 +2,6 @@
 
 import datetime
 
-import pytest
 import time_machine
 
 from ehcflow.cases.selectors import case_deadline_rows

@@ -12,9 +12,9 @@ that its detail page refuses, or the reverse.
 - Service leaders read; coordinators, managers and administrators also record steps.
 """
 
+import rules
 from django.db.models import Q, QuerySet
 
-import rules
 from ehcflow.accounts.models import Role
 from ehcflow.cases.models import Case
 

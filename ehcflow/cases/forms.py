@@ -7,7 +7,7 @@ from ehcflow.cases.models import AdviceType, Consultation
 from ehcflow.core.codes import AreaOfNeed, Ethnicity, NeedType, RequestSource, Sex, UPNUnknown
 from ehcflow.core.forms import CaseStepForm, DateField
 from ehcflow.deadlines.engine import SET_A_REASONS, SET_B_REASONS
-from ehcflow.people.models import Setting, upn_validator, uln_validator
+from ehcflow.people.models import Setting, uln_validator, upn_validator
 
 YES_NO = [(True, "Yes"), (False, "No")]
 

@@ -4,9 +4,9 @@ from django.shortcuts import redirect
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Staff land on their caseload; anyone else on the public timescale calculator or sign-in."""
+    """Coordinators land on their caseload, managers and leaders on the cases they oversee; anyone else on the public timescale calculator or sign-in."""
     if request.user.is_authenticated and request.user.is_council_staff:
-        return redirect("caseload")
+        return redirect("caseload" if request.user.role == "coordinator" else "team_caseload")
     if request.user.is_authenticated:
         return redirect("timescales")
     return redirect("login")
