@@ -214,3 +214,16 @@ def test_a_second_open_request_for_the_same_child_is_refused(personas, case):
     with pytest.raises(StepRefused):
         services.request_record(actor=personas["coordinator"], token=token(), received_on=d(2025, 2, 1),
                                 source="1", child=case.child)
+
+
+def test_a_new_request_for_a_known_child_after_a_refusal(personas, case):
+    services.decision_record(actor=personas["coordinator"], case=case, version=case.version, token=token(),
+                             decided_on=d(2025, 2, 10), outcome="not_assess", reasons="Needs met at SEN support")
+    client = signed_in(personas["coordinator"])
+    assert f"?child={case.child_id}" in client.get(f"/cases/{case.pk}/").content.decode()
+    response = client.post(f"/cases/new/?child={case.child_id}", {
+        "version": 1, "token": str(uuid.uuid4()), "source": "2", "youth_accommodation": "False",
+        **date_fields("received_on", d(2025, 5, 1))})
+    assert response.status_code == 302
+    assert Case.objects.filter(child=case.child).count() == 2
+    assert signed_in(personas["other_team_coordinator"]).get(f"/cases/new/?child={case.child_id}").status_code == 404

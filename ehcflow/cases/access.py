@@ -40,6 +40,13 @@ def child_scope(user, prefix: str = "") -> Q | None:
     return scope & (Q(**{f"{prefix}team_id__in": user_team_ids(user)}) | Q(**{f"{prefix}coordinator_id": user.pk}))
 
 
+def children_visible_to(user) -> QuerySet:
+    from ehcflow.people.models import Child
+
+    scope = child_scope(user)
+    return Child.objects.none() if scope is None else Child.objects.filter(scope)
+
+
 def case_scope(user) -> Q | None:
     scope = child_scope(user, prefix="child__")
     if scope is None:

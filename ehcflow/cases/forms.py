@@ -92,6 +92,32 @@ class RequestForm(CaseStepForm):
         }
 
 
+class RepeatRequestForm(CaseStepForm):
+    """A new request for a child already known to the service (e.g. after an earlier refusal)."""
+
+    received_on = DateField(label="Date the request was received")
+    source = _radio(RequestSource.choices, "Who made the request?")
+    requester_name = forms.CharField(label="Name of the person or organisation making the request", required=False,
+                                     max_length=120)
+    youth_accommodation = forms.TypedChoiceField(label="Is the young person in relevant youth accommodation?",
+                                                 choices=YES_NO, coerce=lambda v: v in (True, "True"),
+                                                 widget=forms.RadioSelect, initial=False)
+    request_summary = forms.CharField(label="Summary of the request", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, child=None, **kwargs):
+        self.child = child
+        super().__init__(*args, **kwargs)
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if self.child is not None and value and value < self.child.date_of_birth:
+            raise forms.ValidationError("The date the request was received must be after the child's date of birth")
+        return value
+
+    def service_kwargs(self) -> dict:
+        return {**self.payload(), "child": self.child}
+
+
 class DecisionForm(CaseStepForm):
     outcome = _radio([("assess", "Assess: carry out an EHC needs assessment"),
                       ("not_assess", "Do not assess")], "Decision")

@@ -190,6 +190,11 @@ class DeadlineException(TenantModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     history = HistoricalRecords()
 
+    def get_deadline_label(self) -> str:
+        from ehcflow.deadlines.rules import RULES
+
+        return RULES[self.deadline_key].label if self.deadline_key in RULES else self.deadline_key
+
 
 class TimelineEvent(TenantModel):
     """One statutory step on the child's timeline: what staff and, later, families see."""

@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from ehcflow.cases.access import can_change_case, has_change_role
+from ehcflow.cases.access import can_change_case, children_visible_to, has_change_role
 from ehcflow.cases.models import (
     AdviceRequest,
     Case,
@@ -130,8 +130,8 @@ def request_record(
     """Record a request for an EHC needs assessment (CFA s.36(1)); its date starts every clock."""
     if not has_change_role(actor):
         raise NotAllowed("You cannot record requests.")
-    if child is not None and child.la_id != actor.la_id:
-        raise NotAllowed("That child is not known to your council.")
+    if child is not None and not children_visible_to(actor).filter(pk=child.pk).exists():
+        raise NotAllowed("You cannot record a request for that child.")
     if child is not None and child.cases.filter(stage__in=[s.value for s in (Stage.RECEIVED, Stage.ASSESSING, Stage.DRAFTING, Stage.DRAFT_SERVED)]).exists():
         raise StepRefused("This child already has a request in progress. Record steps on that case instead.")
     if received_on > timezone.localdate():

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from ehcflow.accounts.models import Role, User
 from ehcflow.cases import forms as f
 from ehcflow.cases import services
-from ehcflow.cases.access import can_change_case, has_change_role, user_team_ids
+from ehcflow.cases.access import can_change_case, children_visible_to, has_change_role, user_team_ids
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.selectors import case_deadline_rows, case_get, case_list, rag_for
 from ehcflow.core.errors import DuplicateSubmission, NotAllowed, StaleForm, StepRefused
@@ -289,7 +289,14 @@ def request_new(request: HttpRequest) -> HttpResponse:
     """Record a request for an EHC needs assessment for a child new to the service."""
     if not has_change_role(request.user):
         raise PermissionDenied
-    form = f.RequestForm(request.POST or None, actor=request.user)
+    child = None
+    if "child" in request.GET:
+        child = children_visible_to(request.user).filter(pk=_int(request.GET["child"])).first()
+        if child is None:
+            raise Http404("No such child")
+        form = f.RepeatRequestForm(request.POST or None, child=child)
+    else:
+        form = f.RequestForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.request_record(actor=request.user, token=form.cleaned_data["token"],
@@ -297,10 +304,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except DuplicateSubmission as exc:
             messages.info(request, exc.message)
             return redirect("caseload")
+        except NotAllowed:
+            raise PermissionDenied from None
         except StepRefused as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, "Request recorded")
             return redirect("case_detail", case_id=case.pk)
-    return render(request, "cases/request_new.html", {"form": form, "nav": "new"},
+    return render(request, "cases/request_new.html", {"form": form, "nav": "new", "child": child},
                   status=400 if request.method == "POST" else 200)

@@ -131,7 +131,7 @@ def test_coordinator_records_every_step_from_request_to_final_plan(page, persona
     submit(page)
     assert_saved(page, case_id, "Outcome recorded")
     expect_deadline(page, "decision_not_to_issue", status="Not needed")
-    expect(page.locator(".govuk-tag--blue").first).to_have_text("Drafting the plan")
+    expect(page.locator(".govuk-tag--blue").first).to_have_text("Drafting plan")
 
     # Section B: a need.
     do_step(page, "Add a need (section B)")
@@ -186,7 +186,7 @@ def test_coordinator_records_every_step_from_request_to_final_plan(page, persona
     submit(page)
     assert_saved(page, case_id, "Draft plan recorded as served")
     expect_deadline(page, "draft_comments_close", due="16 Apr 2025", source="reg 13(1)")
-    expect(page.locator(".govuk-tag--blue").first).to_have_text("Draft plan served")
+    expect(page.locator(".govuk-tag--blue").first).to_have_text("Draft plan with family")
 
     # The family's comments, asking for the school.
     do_step(page, "Record the family's comments")
@@ -222,13 +222,14 @@ def test_coordinator_records_every_step_from_request_to_final_plan(page, persona
     expect(page.get_by_role("heading", level=1)).to_have_text("Education, health and care plan for Alex Testerby")
     section = page.locator("section[aria-labelledby=sec-bef]")
     expect(section).to_contain_text("Communication and interaction")
-    expect(section).to_contain_text("Primary need: Autistic spectrum disorder")
+    expect(section).to_contain_text("Primary: Autistic spectrum disorder")
     expect(section).to_contain_text("Alex finds changes of routine hard.")
     expect(section).to_contain_text("Alex will ask an adult for help unprompted (End of Year 4)")
     expect(section).to_contain_text("Social communication group using the Lego therapy programme")
     expect(section).to_contain_text("Teaching assistant (Trained in Lego therapy)")
     expect(section).to_contain_text("Twice a week")
     expect(section.locator("dl")).to_contain_text("Autistic spectrum disorder")
+    expect(section.locator("dl")).to_contain_text("Outcome: Alex will ask an adult for help unprompted")
     expect(page.locator("section[aria-labelledby=sec-i]")).to_contain_text("Oakfield Primary School (URN 100001)")
 
 
