@@ -202,7 +202,7 @@ def test_an_exception_from_the_wrong_set_is_refused(personas, case):
 
 def test_request_form_requires_a_upn_or_a_reason(personas, db):
     response = signed_in(personas["coordinator"]).post("/cases/new/", {
-        "version": 1, "token": str(uuid.uuid4()), "first_name": "Kit", "last_name": "Testerby", "sex": "F",
+        "token": str(uuid.uuid4()), "first_name": "Kit", "last_name": "Testerby", "sex": "F",
         "looked_after": "False", "source": "1", "youth_accommodation": "False",
         **date_fields("date_of_birth", d(2018, 5, 1)), **date_fields("received_on", d(2025, 1, 6))})
     assert response.status_code == 400
@@ -222,8 +222,22 @@ def test_a_new_request_for_a_known_child_after_a_refusal(personas, case):
     client = signed_in(personas["coordinator"])
     assert f"?child={case.child_id}" in client.get(f"/cases/{case.pk}/").content.decode()
     response = client.post(f"/cases/new/?child={case.child_id}", {
-        "version": 1, "token": str(uuid.uuid4()), "source": "2", "youth_accommodation": "False",
+        "token": str(uuid.uuid4()), "source": "2", "youth_accommodation": "False",
         **date_fields("received_on", d(2025, 5, 1))})
     assert response.status_code == 302
     assert Case.objects.filter(child=case.child).count() == 2
     assert signed_in(personas["other_team_coordinator"]).get(f"/cases/new/?child={case.child_id}").status_code == 404
+
+
+def test_recording_a_new_request_through_the_page(personas, db):
+    response = signed_in(personas["coordinator"]).post("/cases/new/", {
+        "token": str(uuid.uuid4()), "first_name": "Kit", "last_name": "Testerby", "sex": "F",
+        "looked_after": "False", "source": "2", "youth_accommodation": "False", "upn_unknown_reason": "UN1",
+        "carer_first_name": "Jo", "carer_last_name": "Testerby", "coordinator": personas["coordinator"].pk,
+        **date_fields("date_of_birth", d(2021, 5, 1)), **date_fields("received_on", d(2025, 1, 6))})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    case = Case.objects.get()
+    assert case.child.coordinator == personas["coordinator"] and case.child.team.name == "North area team"
+    assert case.next_deadline_key == "decision_to_assess" and case.next_deadline_due == d(2025, 2, 17)
+    assert case.child.carer_links.get().carer.first_name == "Jo"
+    assert case.history.first().history_user == personas["coordinator"]

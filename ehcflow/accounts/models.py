@@ -10,6 +10,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from ehcflow.tenancy.models import LocalAuthority
 
@@ -36,6 +37,7 @@ class User(AbstractUser):
     teams = models.ManyToManyField("teams.Team", blank=True, related_name="members")
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     @property
     def is_council_staff(self) -> bool:

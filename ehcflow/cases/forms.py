@@ -28,7 +28,20 @@ def _settings_field(label, required=True, help_text=""):
     )
 
 
-class RequestForm(CaseStepForm):
+class _RequestFields(CaseStepForm):
+    """What every request records (CFA s.36(1)); SEN2 RequestSource and relevant youth accommodation."""
+
+    received_on = DateField(label="Date the request was received")
+    source = _radio(RequestSource.choices, "Who made the request?")
+    requester_name = forms.CharField(label="Name of the person or organisation making the request", required=False,
+                                     max_length=120)
+    youth_accommodation = forms.TypedChoiceField(label="Is the young person in relevant youth accommodation?",
+                                                 choices=YES_NO, coerce=lambda v: v in (True, "True"),
+                                                 widget=forms.RadioSelect, initial=False)
+    request_summary = forms.CharField(label="Summary of the request", widget=forms.Textarea, required=False)
+
+
+class RequestForm(_RequestFields):
     """Record a request for a child new to the service: the child, a parent or carer, the request."""
 
     first_name = forms.CharField(label="Child's first name", max_length=80)
@@ -49,14 +62,6 @@ class RequestForm(CaseStepForm):
     carer_last_name = forms.CharField(label="Parent or carer's last name", max_length=80, required=False)
     carer_email = forms.EmailField(label="Parent or carer's email address", required=False)
     carer_phone = forms.CharField(label="Parent or carer's phone number", max_length=40, required=False)
-    received_on = DateField(label="Date the request was received")
-    source = _radio(RequestSource.choices, "Who made the request?")
-    requester_name = forms.CharField(label="Name of the person or organisation making the request", required=False,
-                                     max_length=120)
-    youth_accommodation = forms.TypedChoiceField(label="Is the young person in relevant youth accommodation?",
-                                                 choices=YES_NO, coerce=lambda v: v in (True, "True"),
-                                                 widget=forms.RadioSelect, initial=False)
-    request_summary = forms.CharField(label="Summary of the request", widget=forms.Textarea, required=False)
     coordinator = forms.ModelChoiceField(queryset=User.objects.none(), label="EHC coordinator", required=False,
                                          empty_label="Not yet allocated")
 
@@ -92,17 +97,9 @@ class RequestForm(CaseStepForm):
         }
 
 
-class RepeatRequestForm(CaseStepForm):
+class RepeatRequestForm(_RequestFields):
     """A new request for a child already known to the service (e.g. after an earlier refusal)."""
 
-    received_on = DateField(label="Date the request was received")
-    source = _radio(RequestSource.choices, "Who made the request?")
-    requester_name = forms.CharField(label="Name of the person or organisation making the request", required=False,
-                                     max_length=120)
-    youth_accommodation = forms.TypedChoiceField(label="Is the young person in relevant youth accommodation?",
-                                                 choices=YES_NO, coerce=lambda v: v in (True, "True"),
-                                                 widget=forms.RadioSelect, initial=False)
-    request_summary = forms.CharField(label="Summary of the request", widget=forms.Textarea, required=False)
 
     def __init__(self, *args, child=None, **kwargs):
         self.child = child

@@ -78,6 +78,8 @@ class CaseStepForm(forms.Form):
             initial.setdefault("version", case.version)
         initial.setdefault("token", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        if case is None:  # a new request has no case, so no version to compare
+            self.fields["version"].required = False
 
     def payload(self) -> dict:
         """The cleaned data a service takes, without the version and token."""

@@ -26,10 +26,12 @@ TIMEOUT_MS = 10_000
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return
+    if os.environ.get("EHCFLOW_REQUIRE_BROWSER") == "1":  # set by .ci/run: CI must never skip these
+        raise pytest.UsageError(f"EHCFLOW_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
     skip = pytest.mark.skip(reason=f"browser tests need Chromium at {CHROMIUM} (apt-get install -y chromium); "
                                    "it is missing here")
     for item in items:
-        if BROWSER_DIR in Path(str(item.path)).parents:
+        if item.get_closest_marker("browser") or BROWSER_DIR in Path(str(item.path)).parents:
             item.add_marker(skip)
 
 

@@ -92,6 +92,10 @@ def cases(personas, school):
     made["consultation"] = services.consultation_send(
         actor=coordinator, case=drafting, version=drafting.version, token=token(), setting=school,
         sent_on=d(2025, 3, 25))
+    refused = new_case(coordinator, first_name="Frankie", upn="F123456789012")
+    services.decision_record(actor=coordinator, case=refused, version=refused.version, token=token(),
+                             decided_on=d(2025, 2, 10), outcome="not_assess", reasons="Needs met at SEN support")
+    made["not_assessed"] = refused
     made["advice"] = made["assessing"].advice_requests.first() or services.advice_request_send(
         actor=coordinator, case=made["assessing"], version=made["assessing"].version, token=token(),
         advice_type="ep", advisor="Dr A Okafor", sent_on=d(2025, 2, 11))
@@ -126,7 +130,12 @@ def test_caseloads_and_recording_a_request(audit, personas, cases):
     audit.visit("record a request", "/cases/new/", heading="Record a request for an EHC needs assessment")
     audit.submit_empty("record a request with errors", "/cases/new/", "Record request",
                        heading="Record a request for an EHC needs assessment")
-    audit.assert_clean(at_least=5)
+    child = cases["not_assessed"].child_id
+    audit.visit("record a new request for a known child", f"/cases/new/?child={child}",
+                heading="Record a request for an EHC needs assessment")
+    audit.submit_empty("record a new request for a known child, with errors", f"/cases/new/?child={child}",
+                       "Record request", heading="Record a request for an EHC needs assessment")
+    audit.assert_clean(at_least=7)
 
 
 def test_whole_council_caseload(audit, personas, cases):
@@ -140,10 +149,12 @@ def test_case_page_at_each_stage_and_the_plan(audit, personas, cases):
     for stage in STAGES:
         case = cases[stage]
         audit.visit(f"case page, {stage}", f"/cases/{case.pk}/", heading=case.child.full_name)
+    refused = cases["not_assessed"]
+    audit.visit("case page, decided not to assess", f"/cases/{refused.pk}/", heading=refused.child.full_name)
     audit.visit("plan page, draft", f"/cases/{cases['drafting'].pk}/plan/")
     audit.visit("plan page, final", f"/cases/{cases['plan_issued'].pk}/plan/")
     expect(audit.page.locator("section[aria-labelledby=sec-i]")).to_contain_text("Oakfield Primary School")
-    audit.assert_clean(at_least=7)
+    audit.assert_clean(at_least=8)
 
 
 def test_every_step_form(audit, personas, cases):

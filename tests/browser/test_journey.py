@@ -388,3 +388,29 @@ def test_pages_work_with_javascript_disabled(new_context, personas):
     assert_saved(page, case.pk, "Decision recorded")
     expect_deadline(page, "decision_to_assess", status="Met")
     assert Case.objects.get(pk=case.pk).stage == "assessing"
+
+
+def test_new_request_for_a_child_whose_earlier_request_was_refused(page, personas):
+    coordinator = personas["coordinator"]
+    case = new_case(coordinator)
+    sign_in(page, coordinator)
+    page.goto(f"/cases/{case.pk}/")
+    do_step(page, "Record the decision whether to assess")
+    check_radio(page, "outcome", "not_assess")
+    fill_date(page, "decided_on", d(2025, 2, 10))
+    page.fill("#id_reasons", "Needs can be met at SEN support")
+    submit(page)
+    assert_saved(page, case.pk, "Decision recorded")
+    expect_deadline(page, "final_plan", status="Not needed")
+
+    page.get_by_role("link", name="Record a new request for Alex Testerby").click()
+    expect(page.locator(".govuk-caption-l")).to_have_text("Alex Testerby, born 27 March 2017")
+    fill_date(page, "received_on", d(2025, 9, 1))
+    check_radio(page, "source", "2")
+    page.fill("#id_requester_name", "Oakfield Primary School")
+    submit(page, "Record request")
+    new_id = case_id_from(page)
+    assert new_id != case.pk
+    assert_saved(page, new_id, "Request recorded")
+    expect_deadline(page, "decision_to_assess", due="13 Oct 2025")
+    assert Case.objects.filter(child=case.child).count() == 2

@@ -6,6 +6,7 @@ Refused under production settings. Re-running reuses an existing demo council un
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from ehcflow.accounts.models import User
 from ehcflow.demo import generator
@@ -27,6 +28,10 @@ class Command(BaseCommand):
             raise CommandError("--scale must be more than 0.")
         started = time.monotonic()
         la, created = generator.load(scale=scale, seed=seed, force=force, log=self.stdout.write)
+        if created:
+            # Fresh planner statistics after a bulk load, or PostgreSQL plans as if the tables were empty.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         plans = generator.active_plans(la)
         if created:
             self.stdout.write(self.style.SUCCESS(
