@@ -18,6 +18,12 @@ def token() -> uuid.UUID:
     return uuid.uuid4()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests make many users; the production hasher would spend seconds on each persona set."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def la(db):
     return LocalAuthority.objects.create(code="919", name="Testshire County Council")
