@@ -153,3 +153,14 @@ def test_api_refuses_a_revoked_token(personas, case):
     row.revoked_at = timezone.now()
     row.save()
     assert Client().get(f"/api/v1/cases/{case.pk}", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_django_admin_is_for_the_platform_operator_only(personas):
+    operator = personas["administrator"]
+    assert client_for(operator).get("/django-admin/accounts/user/").status_code == 302  # not is_staff: to login
+    operator.is_staff = operator.is_superuser = True
+    operator.save()
+    admin = client_for(operator)
+    for url in ("/django-admin/accounts/user/", "/django-admin/teams/team/", "/django-admin/people/setting/"):
+        assert admin.get(url).status_code == 200, url
+    assert admin.get("/django-admin/people/child/").status_code == 404  # children's records are not in the admin

@@ -187,7 +187,9 @@ class FinalPlanForm(CaseStepForm):
 
 class ExceptionForm(CaseStepForm):
     deadline = forms.ChoiceField(label="Which deadline", widget=forms.RadioSelect)
-    reason = _radio([(k, f"{k}: {v}") for k, v in {**SET_A_REASONS, **SET_B_REASONS}.items()], "Reason")
+    reason = _radio([(k, f"{k}: {v}") for k, v in {**SET_A_REASONS, **SET_B_REASONS}.items()], "Reason",
+                    help_text="A reasons (regs 10(4), 13(3)) apply to the 6-week decision, the 16-week decision and the "
+                              "20-week plan; B reasons (reg 8(2)) apply only to a request for advice")
     evidence = forms.CharField(label="Evidence", widget=forms.Textarea,
                                help_text="What shows the exception applies, for example the school's closure dates")
     recorded_on = DateField(label="Date recorded")

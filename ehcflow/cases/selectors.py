@@ -1,7 +1,7 @@
 """Reads of cases. Every list and page of case data comes through here, scoped by access."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -100,7 +100,7 @@ def case_facts(case: Case) -> CaseFacts:
         decision_on=decision.decided_on if decision else None,
         decision=decision.outcome if decision else None,
         advice=tuple(
-            AdviceClock(ref=str(a.pk), label=f"{a.get_advice_type_display()}: {a.advisor}", sent_on=a.sent_on,
+            AdviceClock(ref=str(a.pk), label=f"{a.advisor} ({a.get_advice_type_display().lower()})", sent_on=a.sent_on,
                         received_on=a.received_on, returned_on=a.returned_on)
             for a in case.advice_requests.all()
         ),
@@ -138,8 +138,12 @@ class DeadlineRow:
 
 def case_deadline_rows(case: Case, today: datetime.date | None = None) -> list[DeadlineRow]:
     today = today or timezone.localdate()
+    facts = case_facts(case)
+    advice_labels = {a.ref: a.label for a in facts.advice}
     rows = []
-    for d in case_deadlines(case_facts(case), today):
+    for d in case_deadlines(facts, today):
+        if d.ref in advice_labels:  # say whose advice, not just "advice"
+            d = replace(d, label=f"Advice from {advice_labels[d.ref]}")
         rag = "" if d.done or d.status == "not_applicable" else rag_for(d.due, today)
         rows.append(DeadlineRow(deadline=d, days_left=d.days_left(today), rag=rag))
     return rows

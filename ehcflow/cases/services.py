@@ -134,6 +134,8 @@ def request_record(
         raise NotAllowed("You cannot record a request for that child.")
     if child is not None and child.cases.filter(stage__in=[s.value for s in (Stage.RECEIVED, Stage.ASSESSING, Stage.DRAFTING, Stage.DRAFT_SERVED)]).exists():
         raise StepRefused("This child already has a request in progress. Record steps on that case instead.")
+    if child is not None and child.cases.filter(stage=Stage.PLAN_ISSUED).exists():
+        raise StepRefused("This child already has an EHC plan. A request for a re-assessment is made from the plan.")
     if received_on > timezone.localdate():
         raise StepRefused({"received_on": "The date the request was received must be today or in the past"})
     _claim_token(token=token, actor=actor, case=None)
