@@ -164,3 +164,41 @@ def test_django_admin_is_for_the_platform_operator_only(personas):
     for url in ("/django-admin/accounts/user/", "/django-admin/teams/team/", "/django-admin/people/setting/"):
         assert admin.get(url).status_code == 200, url
     assert admin.get("/django-admin/people/child/").status_code == 404  # children's records are not in the admin
+
+
+@pytest.mark.parametrize("persona", sorted(ALL))
+def test_every_step_page_applies_the_same_rule(persona, personas, issued):
+    """Every step, including those on a row of the case, as every persona."""
+    from ehcflow.cases.views import STEPS
+
+    client = client_for(personas[persona])
+    advice = issued.advice_requests.first()
+    expected = 200 if persona in CHANGES_CASE else 403 if persona in NOT_STAFF | {"leader"} else 404
+    for slug, step in STEPS.items():
+        if step.target == "advice":
+            url = f"/cases/{issued.pk}/{slug}/{advice.pk}/"
+        elif step.target:
+            continue  # no consultation on this case; covered by the browser journey
+        else:
+            url = f"/cases/{issued.pk}/{slug}/"
+        response = client.get(url)
+        if expected == 200:
+            # On an issued plan no step of the assessment is possible any more: refused, not offered.
+            assert response.status_code == 409, (slug, response.status_code)
+            assert "not possible" in response.content.decode()
+        else:
+            assert response.status_code == expected, (slug, response.status_code)
+
+
+@pytest.mark.parametrize("url", ["/", "/sign-in/", "/timescales/", "/healthz", "/api/v1/docs", "/api/v1/openapi.json"])
+def test_public_pages_reveal_no_child(url, case):
+    response = Client().get(url, follow=True)
+    assert response.status_code == 200
+    assert "Testerby" not in response.content.decode()
+
+
+def test_views_of_a_record_are_audited_per_user(personas, case):
+    client_for(personas["manager"]).get(f"/cases/{case.pk}/")
+    api_get(personas["leader"], f"/api/v1/cases/{case.pk}")
+    views = set(RecordView.objects.filter(child=case.child).values_list("user__username", "via"))
+    assert views == {("manager", "web"), ("leader", "api")}

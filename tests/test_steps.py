@@ -79,7 +79,7 @@ def test_a_stale_form_is_refused_and_nothing_is_overwritten(personas, case):
         "version": stale_version, "token": str(uuid.uuid4()), "reason": "Family moved away",
         **date_fields("withdrawn_on", d(2025, 1, 20))}).status_code == 302
     response = second.post(f"/cases/{case.pk}/decision/", decision_post(case, version=stale_version))
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Someone else has changed this case" in response.content.decode()
     case = fresh(case)
     assert case.stage == "withdrawn" and case.withdrawal_reason == "Family moved away"
@@ -174,7 +174,7 @@ def test_a_refused_request_offers_no_further_steps(personas, case):
     response = signed_in(personas["coordinator"]).post(f"/cases/{case.pk}/withdraw/", {
         "version": case.version, "token": str(uuid.uuid4()), "reason": "x",
         **date_fields("withdrawn_on", d(2025, 2, 20))})
-    assert response.status_code == 400 and "not possible" in response.content.decode()
+    assert response.status_code == 409 and "not possible" in response.content.decode()
     assert Case.objects.get(pk=case.pk).stage == "not_assessed"
 
 

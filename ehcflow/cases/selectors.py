@@ -147,3 +147,16 @@ def case_deadline_rows(case: Case, today: datetime.date | None = None) -> list[D
         rag = "" if d.done or d.status == "not_applicable" else rag_for(d.due, today)
         rows.append(DeadlineRow(deadline=d, days_left=d.days_left(today), rag=rag))
     return rows
+
+
+def submission_seen(token: str | None) -> bool:
+    """Whether a form with this one-time token was already recorded."""
+    import uuid
+
+    from ehcflow.cases.models import SubmissionToken
+
+    try:
+        value = uuid.UUID(str(token))
+    except ValueError:
+        return False
+    return SubmissionToken.objects.filter(token=value).exists()

@@ -19,7 +19,7 @@ from ehcflow.cases import forms as f
 from ehcflow.cases import services
 from ehcflow.cases.access import can_change_case, children_visible_to, has_change_role, user_team_ids
 from ehcflow.cases.models import Case, Stage
-from ehcflow.cases.selectors import case_deadline_rows, case_get, case_list, rag_for
+from ehcflow.cases.selectors import case_deadline_rows, case_get, case_list, rag_for, submission_seen
 from ehcflow.core.errors import DuplicateSubmission, NotAllowed, StaleForm, StepRefused
 from ehcflow.core.models import RecordView
 from ehcflow.plans import services as plan_services
@@ -121,6 +121,14 @@ ACTIONS_BY_STAGE = {
                      "exception", "withdraw"],
     Stage.DRAFT_SERVED: ["comments", "consultation", "final", "plan-sections", "need", "plan-outcome", "provision",
                          "exception", "withdraw"],
+}
+
+
+# Steps on a row of the case (advice, consultations) are reached from the case page's tables.
+STEPS_ALLOWED = {
+    stage: set(actions) | ({"advice-returned"} if "advice" in actions or stage == Stage.DRAFT_SERVED else set())
+    | ({"consultation-response"} if "consultation" in actions else set())
+    for stage, actions in ACTIONS_BY_STAGE.items()
 }
 
 
@@ -236,6 +244,19 @@ def case_step(request: HttpRequest, case_id: int, step: str, target_id: int | No
     case = _visible_case(request, case_id)
     if not can_change_case(request.user, case):
         raise PermissionDenied
+    if request.method == "POST":
+        # A resent form and a stale form are told so before anything else is said about them.
+        if submission_seen(request.POST.get("token")):
+            messages.info(request, DuplicateSubmission.message)
+            return redirect("case_detail", case_id=case.pk)
+        if request.POST.get("version") not in (None, str(case.version)):
+            return render(request, "cases/step.html", {
+                "case": case, "child": case.child, "step": spec, "refused": StaleForm.message}, status=409)
+    if spec.slug not in STEPS_ALLOWED.get(case.stage, ()):
+        return render(request, "cases/step.html", {
+            "case": case, "child": case.child, "step": spec,
+            "refused": f"This step is not possible while the case is at the stage “{case.get_stage_display()}”.",
+        }, status=409)
     target = None
     if spec.target:
         related = case.advice_requests if spec.target == "advice" else case.consultations

@@ -294,19 +294,19 @@ def test_resending_the_same_form_records_the_step_once(new_context, personas):
     """With JavaScript off nothing stops a second submission: the server's one-time token must."""
     coordinator = personas["coordinator"]
     case = new_case(coordinator)
-    page = new_context(java_script_enabled=False).new_page()
+    context = new_context(java_script_enabled=False)
+    page = context.new_page()
     sign_in(page, coordinator)
     _open_decision(page, case)
     token = page.locator("#main-form input[name=token]").input_value()
+    # The same form, sent again: a second copy of the page carrying the very same token and version,
+    # as a browser resending the page (or a double-click without JavaScript) would send.
+    again = context.new_page()
+    _open_decision(again, case)
+    again.locator("#main-form input[name=token]").evaluate("(el, v) => { el.value = v; }", token)
     submit(page)
     assert_saved(page, case.pk, "Decision recorded")
-    # Back to the form and send exactly what was sent before: the same token and version, as a browser
-    # resending a page would (Chromium may redraw the form afresh, so put the sent values back).
-    page.go_back()
-    page.wait_for_load_state()
-    _fill_decision(page)
-    page.locator("#main-form input[name=token]").evaluate("(el, v) => { el.value = v; }", token)
-    page.locator("#main-form input[name=version]").evaluate("(el, v) => { el.value = v; }", str(case.version))
+    page = again
     submit(page)
     assert page.url.endswith(f"/cases/{case.pk}/"), page_errors(page)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("This was already recorded. "
