@@ -95,3 +95,8 @@ def test_openapi_document_and_docs(db):
     assert Client().get("/api/v1/docs").status_code == 200
 
 
+
+
+def test_timescales_page_says_what_is_missing(db):
+    page = Client().get("/timescales/?event=&date_0=&date_1=&date_2=").content.decode()
+    assert "Choose what happened" in page and "Enter the date it happened" in page

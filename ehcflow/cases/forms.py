@@ -117,7 +117,7 @@ class RepeatRequestForm(_RequestFields):
 
 class DecisionForm(CaseStepForm):
     outcome = _radio([("assess", "Assess: carry out an EHC needs assessment"),
-                      ("not_assess", "Do not assess")], "Decision")
+                      ("not_assess", "Do not assess")], "The panel's decision")
     decided_on = DateField(label="Date of the decision")
     panel = forms.CharField(label="Panel", max_length=120, required=False,
                             help_text="For example, North multi-agency panel, 14 March")

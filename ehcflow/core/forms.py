@@ -33,6 +33,8 @@ class DateInputWidget(forms.MultiWidget):
         context = super().get_context(name, value, attrs)
         for sub, label in zip(context["widget"]["subwidgets"], ["Day", "Month", "Year"], strict=True):
             sub["label"] = label
+        # Django marks a field with errors aria-invalid; the Design System also draws red boxes.
+        context["widget"]["has_error"] = (attrs or {}).get("aria-invalid") == "true"
         return context
 
 
@@ -43,8 +45,11 @@ class DateField(forms.MultiValueField):
 
     def __init__(self, *, allow_future: bool = False, **kwargs):
         self.allow_future = allow_future
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
-        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+        custom_required = "required" in (kwargs.get("error_messages") or {})
+        parts = (forms.CharField(required=False), forms.CharField(required=False), forms.CharField(required=False))
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+        if self.label and not custom_required:
+            self.error_messages["required"] = f"Enter the {self.label[:1].lower()}{self.label[1:]}"
 
     def compress(self, data_list):
         if not data_list or not any(data_list):
@@ -78,6 +83,13 @@ class CaseStepForm(forms.Form):
             initial.setdefault("version", case.version)
         initial.setdefault("token", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.required and field.label and not isinstance(field, DateField):
+                verb = "Select" if isinstance(field.widget, forms.RadioSelect | forms.Select) else "Enter"
+                label = field.label.rstrip("?")
+                field.error_messages.setdefault("required", f"{verb} {label[:1].lower()}{label[1:]}")
+                if field.error_messages["required"] == forms.Field.default_error_messages["required"]:
+                    field.error_messages["required"] = f"{verb} {label[:1].lower()}{label[1:]}"
         if case is None:  # a new request has no case, so no version to compare
             self.fields["version"].required = False
 

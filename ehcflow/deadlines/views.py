@@ -10,8 +10,10 @@ from ehcflow.deadlines.calculator import EVENTS, CalculatorError, calculate
 
 class CalculatorForm(forms.Form):
     event = forms.ChoiceField(label="What happened?", widget=forms.RadioSelect,
+                              error_messages={"required": "Choose what happened"},
                               choices=[(k, spec.label) for k, spec in EVENTS.items()])
     date = DateField(label="When did it happen?", allow_future=True,
+                     error_messages={"required": "Enter the date it happened"},
                      help_text="For a move to a new school or college, the day the child starts there. "
                                "For example, 6 1 2025")
     kind = forms.ChoiceField(label="If a child is moving school or college, what kind of move?", required=False,
