@@ -46,8 +46,12 @@ INSTALLED_APPS = [
     "ehcflow.people",
     "ehcflow.cases",
     "ehcflow.plans",
+    "ehcflow.reviews",
     "ehcflow.deadlines",
     "ehcflow.demo",
+    "ehcflow.reminders",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +147,45 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # The service's name and the council brand shown in the header.
 SERVICE_NAME = os.environ.get("EHCFLOW_SERVICE_NAME", "EHC casework")
+
+# Where links in emails point (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Email: EMAIL_URL (smtp://user:password@host:port, smtp+tls://..., smtps://...) or EMAIL_HOST/EMAIL_PORT;
+# without either, development prints emails to the console.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ehcflow <no-reply@localhost>")
+_email_url = os.environ.get("EMAIL_URL", "")
+if _email_url:
+    from urllib.parse import unquote, urlparse
+
+    _parsed = urlparse(_email_url)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _parsed.hostname or "localhost"
+    EMAIL_PORT = _parsed.port or (465 if _parsed.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = unquote(_parsed.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_parsed.password or "")
+    EMAIL_USE_TLS = _parsed.scheme == "smtp+tls"
+    EMAIL_USE_SSL = _parsed.scheme == "smtps"
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+else:
+    EMAIL_BACKEND = (
+        "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+        else "django.core.mail.backends.console.EmailBackend"
+    )
+EMAIL_TIMEOUT = 30
+
+# Background work: the django.tasks API with its database backend (no broker). Run the worker with
+# `manage.py db_worker`; tests use the immediate backend.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Reminders: how many days before a deadline the coordinator is first told.
+REMINDER_DAYS_AHEAD = int(os.environ.get("REMINDER_DAYS_AHEAD", "7"))
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("ehcflow.accounts.urls")),
     path("", include("ehcflow.deadlines.urls")),
     path("", include("ehcflow.cases.urls")),
+    path("", include("ehcflow.reminders.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from ehcflow.cases.access import cases_visible_to
 from ehcflow.cases.models import Case
-from ehcflow.deadlines.engine import AdviceClock, CaseFacts, Deadline, ExceptionRecord, case_deadlines
+from ehcflow.deadlines.engine import (
+    AdviceClock,
+    AmendmentClock,
+    CaseFacts,
+    Deadline,
+    ExceptionRecord,
+    ReviewClock,
+    case_deadlines,
+)
 
 AMBER_DAYS = 14  # a deadline within two weeks is amber on caseloads
 
@@ -84,6 +92,8 @@ def case_get(*, user, case_id: int) -> Case | None:
             Prefetch("plan__needs", queryset=Need.objects.all()),
             "plan__outcomes",
             Prefetch("plan__provisions", queryset=Provision.objects.prefetch_related("needs", "outcomes")),
+            "plan__reviews",
+            "plan__amendments",
         )
         .filter(pk=case_id)
         .first()
@@ -116,6 +126,18 @@ def case_facts(case: Case) -> CaseFacts:
                             recorded_on=e.recorded_on, ref=str(e.advice_request_id) if e.advice_request_id else None)
             for e in case.exceptions.all()
         ),
+        reviews=tuple(
+            ReviewClock(ref=str(r.pk), meeting_on=r.meeting_on, invitations_sent_on=r.invitations_sent_on,
+                        report_received_on=r.report_received_on, decision=r.decision or None,
+                        decision_on=r.decision_on)
+            for r in plan.reviews.all()
+        ) if plan and plan.issued_on else (),
+        amendments=tuple(
+            AmendmentClock(ref=str(a.pk), proposals_sent_on=a.proposals_sent_on,
+                           representations_received_on=a.representations_received_on, completed_on=a.completed_on,
+                           outcome=a.outcome or None)
+            for a in plan.amendments.all()
+        ) if plan and plan.issued_on else (),
     )
 
 
@@ -140,10 +162,18 @@ def case_deadline_rows(case: Case, today: datetime.date | None = None) -> list[D
     today = today or timezone.localdate()
     facts = case_facts(case)
     advice_labels = {a.ref: a.label for a in facts.advice}
+    review_labels = {r.ref: f" (review meeting {r.meeting_on.day} {r.meeting_on:%B %Y})" for r in facts.reviews
+                     if r.meeting_on}
+    amendment_labels = {a.ref: f" (proposals sent {a.proposals_sent_on.day} {a.proposals_sent_on:%B %Y})"
+                        for a in facts.amendments}
     rows = []
     for d in case_deadlines(facts, today):
-        if d.ref in advice_labels:  # say whose advice, not just "advice"
+        if d.key == "advice_due" and d.ref in advice_labels:  # say whose advice, not just "advice"
             d = replace(d, label=f"Advice from {advice_labels[d.ref]}")
+        elif d.key in ("review_notice", "review_report", "review_decision") and d.ref in review_labels:
+            d = replace(d, label=d.label + review_labels[d.ref])
+        elif d.key in ("amendment_representations_close", "amended_plan_final") and d.ref in amendment_labels:
+            d = replace(d, label=d.label + amendment_labels[d.ref])
         rag = "" if d.done or d.status == "not_applicable" else rag_for(d.due, today)
         rows.append(DeadlineRow(deadline=d, days_left=d.days_left(today), rag=rag))
     return rows

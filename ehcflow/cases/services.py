@@ -104,18 +104,23 @@ def _timeline(*, case: Case, actor, kind: str, occurred_on: datetime.date, summa
 
 
 def case_refresh_deadlines(*, case: Case, today: datetime.date | None = None) -> engine.Deadline | None:
-    """Recompute the case's deadlines and store the next one for caseload lists."""
+    """Recompute the case's deadlines: store the next one for caseload lists and every open one
+    (`CaseDeadline`) for reminders and work queues, in the caller's transaction."""
     from ehcflow.cases.selectors import case_facts
+    from ehcflow.deadlines.materialise import facts_prefetch, replace_case_rows
 
-    fresh = Case.objects.select_related("decision", "plan").prefetch_related(
-        "advice_requests", "comments", "exceptions").get(pk=case.pk)
-    deadlines = engine.case_deadlines(case_facts(fresh), today or timezone.localdate())
+    today = today or timezone.localdate()
+    fresh = Case.objects.select_related("decision", "plan").prefetch_related(*facts_prefetch()).get(pk=case.pk)
+    facts = case_facts(fresh)
+    deadlines = engine.case_deadlines(facts, today)
     nxt = engine.next_deadline(deadlines)
-    Case.objects.filter(pk=case.pk).update(
-        next_deadline_key=nxt.key if nxt else "",
-        next_deadline_label=nxt.label if nxt else "",
-        next_deadline_due=nxt.due if nxt else None,
-    )
+    with transaction.atomic():
+        replace_case_rows(fresh, facts, deadlines, today)
+        Case.objects.filter(pk=case.pk).update(
+            next_deadline_key=nxt.key if nxt else "",
+            next_deadline_label=nxt.label if nxt else "",
+            next_deadline_due=nxt.due if nxt else None,
+        )
     return nxt
 
 
@@ -325,6 +330,9 @@ def final_plan_issue(*, actor, case: Case, version: int | None, token: uuid.UUID
         plan.status, plan.issued_on = PlanStatus.FINAL, issued_on
         plan.named_setting, plan.setting_type = named_setting, setting_type or (named_setting.get_kind_display() if named_setting else "")
         audited_by(plan, actor).save()
+        from ehcflow.plans.services import plan_version_record  # plans.services imports this module
+
+        plan_version_record(actor=actor, plan=plan, kind="final", issued_on=issued_on)
         if named_setting is not None:
             child = case.child
             child.setting = named_setting

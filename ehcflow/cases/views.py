@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +24,9 @@ from ehcflow.cases.selectors import case_deadline_rows, case_get, case_list, rag
 from ehcflow.core.errors import DuplicateSubmission, NotAllowed, StaleForm, StepRefused
 from ehcflow.core.models import RecordView
 from ehcflow.plans import services as plan_services
+from ehcflow.reviews import forms as rf
+from ehcflow.reviews import services as review_services
+from ehcflow.reviews.selectors import review_section, step_target, version_comparison
 from ehcflow.teams.models import Team
 
 PAGE_SIZE = 50
@@ -121,7 +125,14 @@ ACTIONS_BY_STAGE = {
                      "exception", "withdraw"],
     Stage.DRAFT_SERVED: ["comments", "consultation", "final", "plan-sections", "need", "plan-outcome", "provision",
                          "exception", "withdraw"],
+    # After the plan: each step is offered only while valid (ehcflow.reviews.services.step_refusal).
+    Stage.PLAN_ISSUED: ["review-arrange", "review-invitations", "review-meeting", "review-report", "review-decision",
+                        "amendment-representations", "plan-sections", "need", "plan-outcome", "provision",
+                        "amendment-finalise"],
 }
+# Steps whose validity depends on more than the stage: the reason they are refused now, or None.
+REVIEW_STEPS = {"review-arrange", "review-invitations", "review-meeting", "review-report", "review-decision",
+                "amendment-representations", "amendment-finalise"}
 
 
 # Steps on a row of the case (advice, consultations) are reached from the case page's tables.
@@ -138,14 +149,43 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _visible_case(request, case_id)
     _record_view(request, case, "case")
     can_change = can_change_case(request.user, case)
-    actions = [STEPS[s] for s in ACTIONS_BY_STAGE.get(case.stage, [])] if can_change else []
     plan = getattr(case, "plan", None) if hasattr(case, "plan") else None
+    reviews = review_section(case, timezone.localdate()) if plan is not None and plan.issued_on else None
+    actions = _actions(case, reviews) if can_change else []
+    review_actions = []
+    if case.stage == Stage.PLAN_ISSUED:  # after the plan, the steps sit with the annual reviews they belong to
+        review_actions, actions = actions, []
     return render(request, "cases/case_detail.html", {
         "case": case, "child": case.child, "deadlines": case_deadline_rows(case), "actions": actions,
+        "review_actions": review_actions,
         "can_change": can_change, "plan": plan, "timeline": list(case.timeline.all()),
         "carer_links": list(case.child.carer_links.all()), "today": timezone.localdate(),
-        "exceptions": list(case.exceptions.all()),
+        "exceptions": list(case.exceptions.all()), "reviews": reviews,
     })
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    url: str
+    slug: str
+
+
+def _actions(case: Case, reviews: dict | None) -> list[Action]:
+    """The steps valid now, with their links (review steps act on the plan, the open review or amendment)."""
+    out = []
+    for slug in ACTIONS_BY_STAGE.get(case.stage, []):
+        spec = STEPS[slug]
+        target = None
+        if case.stage == Stage.PLAN_ISSUED:
+            target = {"plan": case.plan, "review": reviews and reviews["open_review"],
+                      "amendment": reviews and reviews["open_amendment"]}.get(spec.target)
+            if review_services.step_refusal(slug, case, target) or (spec.target and target is None):
+                continue
+        url = (reverse("case_step_target", args=[case.pk, slug, target.pk]) if spec.target
+               else reverse("case_step", args=[case.pk, slug]))
+        out.append(Action(spec.title, url, slug))
+    return out
 
 
 @staff_required
@@ -166,7 +206,21 @@ def plan_detail(request: HttpRequest, case_id: int) -> HttpResponse:
          "provisions": [p for p in provisions if p.area == value]}
         for value, label in AreaOfNeed.choices
     ]
-    return render(request, "plans/plan_detail.html", {"case": case, "plan": plan, "child": case.child, "areas": areas})
+    return render(request, "plans/plan_detail.html", {"case": case, "plan": plan, "child": case.child, "areas": areas,
+                                                      "version_count": len(plan.versions.all())})
+
+
+@staff_required
+def plan_versions(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The plan's issued versions, and what changed between any two, section by section."""
+    case = _visible_case(request, case_id)
+    try:
+        plan = case.plan
+    except Case.plan.RelatedObjectDoesNotExist:
+        raise Http404("This case has no plan yet") from None
+    _record_view(request, case, "plan versions")
+    context = version_comparison(plan, request.GET.get("from"), request.GET.get("to"))
+    return render(request, "plans/plan_versions.html", {"case": case, "plan": plan, "child": case.child, **context})
 
 
 # --- Steps ----------------------------------------------------------------------------------
@@ -231,6 +285,36 @@ STEPS: dict[str, Step] = {s.slug: s for s in [
          success="Exception recorded", form_kwargs=_exception_deadlines),
     Step("withdraw", "Withdraw the request", f.WithdrawForm, services.case_withdraw, button="Withdraw request",
          success="Request withdrawn"),
+    # After the plan: annual reviews (CFA s.44; reg 20) and amendments (reg 22).
+    Step("review-arrange", "Arrange the annual review", rf.ReviewArrangeForm, review_services.review_arrange,
+         target="plan", hint="The review decision is due within 12 months of the plan or the last review decision "
+                             "(Children and Families Act 2014 s.44(1)). Invitations and advice go out at least 2 "
+                             "weeks before the meeting (reg 20(3)-(4)).", success="Annual review arranged"),
+    Step("review-invitations", "Record the review invitations and advice sent", rf.ReviewInvitationsForm,
+         review_services.review_invitations_record, target="review",
+         hint="At least 2 weeks before the meeting (SEND Regulations 2014 reg 20(3)-(4)).",
+         success="Invitations recorded"),
+    Step("review-meeting", "Record the review meeting held", rf.ReviewMeetingForm,
+         review_services.review_meeting_record, target="review",
+         hint="From Year 9 the review must consider preparation for adulthood (reg 20(6)).",
+         success="Review meeting recorded"),
+    Step("review-report", "Record the review report received", rf.ReviewReportForm,
+         review_services.review_report_record, target="review",
+         hint="The report is due within 2 weeks of the meeting (reg 20).", success="Review report recorded"),
+    Step("review-decision", "Record the council's review decision", rf.ReviewDecisionForm,
+         review_services.review_decision_record, target="review",
+         hint="Maintain, amend or cease, notified within 4 weeks of the meeting (reg 20; Code of Practice 9.176). "
+              "Proposed amendments are sent with the decision (R (L, M & P) v Devon CC [2022] EWHC 493 (Admin)). "
+              "Ceasing is recorded as the decision only: ceasing the plan is a later step.",
+         success="Review decision recorded"),
+    Step("amendment-representations", "Record the family's views on the proposed amendments",
+         rf.AmendmentRepresentationsForm, review_services.amendment_representations_record, target="amendment",
+         hint="The family has at least 15 days to give their views (SEND Regulations 2014 reg 22(2)).",
+         success="Family's views recorded"),
+    Step("amendment-finalise", "Issue the amended plan or a notice of not amending", rf.AmendmentFinaliseForm,
+         review_services.amendment_finalise, target="amendment", button="Issue",
+         hint="Within 8 weeks of sending the proposed amendments (SEND Regulations 2014 reg 22(3)-(4)). "
+              "Change the plan's content with the plan steps first.", success="Amendment completed"),
 ]}
 
 
@@ -259,10 +343,14 @@ def case_step(request: HttpRequest, case_id: int, step: str, target_id: int | No
         }, status=409)
     target = None
     if spec.target:
-        related = case.advice_requests if spec.target == "advice" else case.consultations
-        target = related.filter(pk=target_id).first()
+        target = step_target(case, spec.target, target_id)
         if target is None:
             raise Http404("No such record on this case")
+    if case.stage == Stage.PLAN_ISSUED and (spec.slug in REVIEW_STEPS or spec.slug in review_services.PLAN_CONTENT_STEPS):
+        refused = review_services.step_refusal(spec.slug, case, target)
+        if refused:
+            return render(request, "cases/step.html", {
+                "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"}, status=409)
     if spec.slug in ("plan-sections", "need", "plan-outcome", "provision") and not hasattr(case, "plan"):
         raise Http404("This case has no plan yet")
     extra = spec.form_kwargs(case)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ehcflow.deadlines.rules import RULES
+from ehcflow.deadlines.rules import RULES, amended_plan_final_from_proposals_due
 
 STATUS_OPEN = "open"
 STATUS_MET = "met"
@@ -90,6 +90,29 @@ class ExceptionRecord:
 
 
 @dataclass(frozen=True)
+class ReviewClock:
+    """One annual review of the plan (CFA s.44; reg 20)."""
+
+    ref: str
+    meeting_on: date | None = None
+    invitations_sent_on: date | None = None
+    report_received_on: date | None = None
+    decision: str | None = None  # "maintain" | "amend" | "cease"
+    decision_on: date | None = None  # the day the decision was notified to the family
+
+
+@dataclass(frozen=True)
+class AmendmentClock:
+    """Proposed amendments to the plan and what became of them (reg 22)."""
+
+    ref: str
+    proposals_sent_on: date
+    representations_received_on: date | None = None
+    completed_on: date | None = None  # final amended plan, or notice of not amending, issued
+    outcome: str | None = None  # "amended" | "not_amending"
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     """What has happened on an EHC needs assessment case, as dates."""
 
@@ -105,6 +128,8 @@ class CaseFacts:
     last_review_decision_on: date | None = None
     withdrawn_on: date | None = None
     exceptions: tuple[ExceptionRecord, ...] = ()
+    reviews: tuple[ReviewClock, ...] = ()
+    amendments: tuple[AmendmentClock, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -270,14 +295,61 @@ def case_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
         )
     )
     if facts.final_issued_on is not None:
-        if facts.last_review_decision_on is not None:
-            key, start = "review_decision_next", facts.last_review_decision_on
-        else:
-            key, start = "first_review_decision", facts.final_issued_on
-        # Annual reviews have no exceptions; the engine does not know when a review is
-        # done.
-        deadlines.append(_deadline(facts, key, RULES[key].due(start), None, today))
+        deadlines.extend(_after_the_plan(facts, today))
     return sorted(deadlines, key=lambda d: (d.due, d.key, d.ref or ""))
+
+
+def _after_the_plan(facts: CaseFacts, today: date) -> list[Deadline]:
+    """Annual reviews and amendments. None of these deadlines has exceptions (reference §0.4).
+
+    The 12-month review decision (CFA s.44(1)) runs from the plan, then from each review decision
+    notified: each recorded decision meets the one before it, and the next is always pending.
+    """
+    out: list[Deadline] = []
+    decided = sorted((r for r in facts.reviews if r.decision_on is not None), key=lambda r: (r.decision_on, r.ref))
+    key, start = "first_review_decision", facts.final_issued_on
+    legacy = facts.last_review_decision_on
+    if legacy is not None and legacy not in {r.decision_on for r in decided} and legacy > start:
+        # A review decision loaded from the council's history, with no review recorded here.
+        key, start = "review_decision_next", legacy
+    for review in decided:
+        if review.decision_on < start:
+            continue
+        out.append(_deadline(facts, key, RULES[key].due(start), review.decision_on, today, ref=review.ref))
+        key, start = "review_decision_next", review.decision_on
+    out.append(_deadline(facts, key, RULES[key].due(start), None, today))
+    for review in facts.reviews:
+        if review.meeting_on is None:
+            continue
+        meeting = review.meeting_on
+        out.append(_deadline(facts, "review_notice", RULES["review_notice"].due(meeting),
+                             review.invitations_sent_on, today, ref=review.ref))
+        out.append(_deadline(facts, "review_report", RULES["review_report"].due(meeting),
+                             review.report_received_on, today, ref=review.ref))
+        out.append(_deadline(facts, "review_decision", RULES["review_decision"].due(meeting),
+                             review.decision_on, today, ref=review.ref))
+    for amendment in facts.amendments:
+        proposals = amendment.proposals_sent_on
+        out.append(_family_period("amendment_representations_close", RULES["amendment_representations_close"].due(
+            proposals), amendment.representations_received_on, today, facts.withdrawn_on, ref=amendment.ref))
+        # reg 22(3)-(4): 8 weeks from sending the proposals (the rule's own due() counts from the meeting,
+        # for the public calculator; with the proposals sent on the 4-week decision day they agree).
+        out.append(_deadline(facts, "amended_plan_final", amended_plan_final_from_proposals_due(proposals),
+                             amendment.completed_on, today, ref=amendment.ref))
+    return out
+
+
+def _family_period(key: str, due: date, replied_on: date | None, today: date, withdrawn_on: date | None,
+                   ref: str | None = None) -> Deadline:
+    """A period that is the family's time, not the LA's: met once it ends or they reply."""
+    rule = RULES[key]
+    if replied_on is not None:
+        return Deadline(rule.key, rule.label, due, rule.source, STATUS_MET, replied_on, ref)
+    if today > due:
+        return Deadline(rule.key, rule.label, due, rule.source, STATUS_MET, due, ref)
+    if withdrawn_on is not None:
+        return Deadline(rule.key, rule.label, due, rule.source, STATUS_NOT_APPLICABLE, None, ref)
+    return Deadline(rule.key, rule.label, due, rule.source, STATUS_OPEN, None, ref)
 
 
 def _comments_deadline(facts: CaseFacts, served_on: date, today: date) -> Deadline:

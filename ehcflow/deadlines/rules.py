@@ -119,6 +119,60 @@ def amended_plan_final_from_proposals_due(proposals_sent_on: date) -> date:
     return add_weeks(proposals_sent_on, 8)
 
 
+def amendment_representations_close_due(proposals_sent_on: date) -> date:
+    """At least 15 days for representations on proposed amendments: proposals + 14. [L] reg 22(2).
+
+    Counted like the draft plan's 15 days (reg 13(1)(a)): beginning with the day the proposals
+    were sent. The council must not finalise the amendment before this unless the family has
+    already made its representations.
+    """
+    return period_beginning_with(proposals_sent_on, 15)
+
+
+# [S] Code 9.178: for a child under 5 the LA should consider reviewing every 3 to 6 months.
+# Guidance, not a statutory time limit: it is a flag on the page, never a deadline. Configurable.
+UNDER5_REVIEW_MONTHS = 6
+
+
+def under5_review_due(
+    date_of_birth: date, since: date, today: date, months: int = UNDER5_REVIEW_MONTHS
+) -> date | None:
+    """When an under-5's plan should be looked at again: `since` + `months`. [S] Code 9.178.
+
+    `since` is the plan's issue date or its last review meeting. Returns None once the child
+    is 5 or older on `today`. The statutory 12-month review date (CFA s.44(1)) is unchanged.
+    """
+    if add_months(date_of_birth, 60) <= today:
+        return None
+    return add_months(since, months)
+
+
+# [S] The school year runs 1 September to 31 August (Education Act 1996 s.579 "school year"); a cohort
+# born 1 September to 31 August starts Reception in the September after its fourth birthday
+# (School Admissions Code 2.17). The 31 August cut-off is configurable by passing another start.
+SCHOOL_YEAR_STARTS = (9, 1)
+
+
+def year_group(date_of_birth: date, on: date) -> int:
+    """National curriculum year group on a day: 0 is Reception, negative is below school age.
+
+    A child born 1 September 2010 - 31 August 2011 starts Reception in September 2015.
+    """
+    cohort = date_of_birth.year if (date_of_birth.month, date_of_birth.day) >= SCHOOL_YEAR_STARTS else (
+        date_of_birth.year - 1)
+    school_year = on.year if (on.month, on.day) >= SCHOOL_YEAR_STARTS else on.year - 1
+    return school_year - (cohort + 5)
+
+
+# [S] reg 20(6), 21(6): every review from Year 9 must consider preparation for adulthood.
+PFA_FROM_YEAR = 9
+
+
+def preparing_for_adulthood(date_of_birth: date, on: date) -> bool:
+    """True when the review must cover preparation for adulthood (Year 9 or above). [S] reg 20(6)."""
+    return year_group(date_of_birth, on) >= PFA_FROM_YEAR
+
+
 def review_notice_due(meeting_on: date) -> date:
     """Invitations and advice out 2 weeks before the meeting. [L] reg 20(3)-(4).
 
@@ -345,6 +399,15 @@ _RULE_LIST: tuple[Rule, ...] = (
         SEND_2014,
         amended_plan_final_due,
         "S",
+    ),
+    # [L] reg 22(2)
+    Rule(
+        "amendment_representations_close",
+        "Last day for the family's views on the proposed amendments",
+        "SEND Regulations 2014 reg 22(2)",
+        None,
+        SEND_2014,
+        amendment_representations_close_due,
     ),
     # [L] reg 20(3)-(4)
     Rule(

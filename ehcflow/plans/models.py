@@ -111,3 +111,26 @@ class Provision(TenantModel):
 
     class Meta:
         ordering = ["id"]
+
+
+class PlanVersion(TenantModel):
+    """A snapshot of the plan as issued: version 1 is the final plan, later ones each amended plan.
+
+    The snapshot holds sections A-K, the needs (B), outcomes (E), provision (F) and the named setting (I)
+    as plain data, so versions can be compared section by section whatever happens to the live rows.
+    """
+
+    KINDS = [("final", "Final plan"), ("amended", "Amended plan")]
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=KINDS)
+    issued_on = models.DateField()
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of plan {self.plan_id}"

@@ -1,15 +1,16 @@
-"""Writes to the content of a plan while it is being drafted.
+"""Writes to the content of a plan while it is being drafted or amended.
 
-Content changes only before the final plan is issued; afterwards a plan changes through an annual
-review and amendment (a later issue), never by editing.
+Content changes before the final plan is issued, and afterwards only while an amendment proposed at an
+annual review is open (reg 22); each issued plan is kept as a numbered version (`plan_version_record`).
 """
 
+import datetime
 import uuid
 
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.services import audited_by, case_step
 from ehcflow.core.errors import StepRefused
-from ehcflow.plans.models import Need, Outcome, Plan, Provision
+from ehcflow.plans.models import Need, Outcome, Plan, PlanVersion, Provision
 
 SECTION_FIELDS = [
     "section_a_history", "section_a_views", "section_c", "section_d", "section_g", "section_h1", "section_h2",
@@ -18,9 +19,50 @@ SECTION_FIELDS = [
 
 
 def _editable_plan(case: Case) -> Plan:
-    if case.stage not in (Stage.DRAFTING, Stage.DRAFT_SERVED):
-        raise StepRefused("The plan can be changed only while it is being drafted or is with the family as a draft.")
-    return case.plan
+    if case.stage in (Stage.DRAFTING, Stage.DRAFT_SERVED):
+        return case.plan
+    if case.stage == Stage.PLAN_ISSUED and plan_is_being_amended(case.plan):
+        return case.plan
+    raise StepRefused("The plan can be changed only while it is being drafted, is with the family as a draft, "
+                      "or while amendments proposed at an annual review are open.")
+
+
+def plan_is_being_amended(plan: Plan) -> bool:
+    """An amendment is open: proposed, and no final amended plan or notice of not amending yet."""
+    return any(a.is_open for a in plan.amendments.all())
+
+
+# --- Versions -------------------------------------------------------------------------------------
+
+def plan_snapshot(plan: Plan) -> dict:
+    """The plan's content as plain data: sections A-K, needs, outcomes, provision and the named setting."""
+    needs = list(plan.needs.all())
+    need_labels = {n.pk: n.get_need_type_display() for n in needs}
+    outcomes = list(plan.outcomes.all())
+    outcome_labels = {o.pk: o.text for o in outcomes}
+    return {
+        "sections": {f: getattr(plan, f) for f in SECTION_FIELDS},
+        "needs": [{"area": n.area, "need_type": n.need_type, "need_type_label": n.get_need_type_display(),
+                   "rank": n.rank, "description": n.description} for n in needs],
+        "outcomes": [{"area": o.area, "text": o.text, "by_when": o.by_when,
+                      "preparing_for_adulthood": o.preparing_for_adulthood} for o in outcomes],
+        "provisions": [{"area": p.area, "support": p.support, "provider": p.provider,
+                        "qualification": p.qualification, "ratio": p.ratio, "frequency": p.frequency,
+                        "duration": p.duration,
+                        "needs": [need_labels.get(n.pk, "") for n in p.needs.all()],
+                        "outcomes": [outcome_labels.get(o.pk, "") for o in p.outcomes.all()]}
+                       for p in plan.provisions.prefetch_related("needs", "outcomes")],
+        "named_setting": plan.named_setting.name if plan.named_setting_id else "",
+        "named_setting_urn": plan.named_setting.urn if plan.named_setting_id else "",
+        "setting_type": plan.setting_type,
+    }
+
+
+def plan_version_record(*, actor, plan: Plan, kind: str, issued_on: datetime.date) -> PlanVersion:
+    """Keep the plan as issued as its next version. Called inside the issuing step's transaction."""
+    last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return PlanVersion.objects.create(la_id=plan.la_id, plan=plan, number=last + 1, kind=kind, issued_on=issued_on,
+                                      snapshot=plan_snapshot(plan))
 
 
 def plan_sections_update(*, actor, case: Case, version: int | None, token: uuid.UUID | None, **sections: str) -> Plan:

@@ -25,6 +25,7 @@ EXPECTED_KEYS = {
     "review_decision",
     "amended_plan_final",
     "review_notice",
+    "amendment_representations_close",
     "phase_transfer_amendment",
     "reassessment_decision",
     "reassessment_plan",
@@ -60,6 +61,8 @@ CASES = [
     ("review_decision", (D(2025, 11, 3),), {}, D(2025, 12, 1)),
     ("amended_plan_final", (D(2025, 11, 3),), {}, D(2026, 1, 26)),
     ("review_notice", (D(2025, 11, 3),), {}, D(2025, 10, 20)),
+    # reg 22(2): proposals sent with the decision on 1 December 2025 -> views by 15 December
+    ("amendment_representations_close", (D(2025, 12, 1),), {}, D(2025, 12, 15)),
     # §5: transfer to secondary school in September 2027
     ("phase_transfer_amendment", (D(2027, 9, 1), "school"), {}, D(2027, 2, 14)),
     ("phase_transfer_amendment", (D(2028, 1, 10), "school"), {}, D(2028, 2, 14)),

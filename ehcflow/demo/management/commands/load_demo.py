@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from ehcflow.accounts.models import User
+from ehcflow.deadlines.materialise import refresh_all
+from ehcflow.deadlines.models import CaseDeadline
 from ehcflow.demo import generator
 
 
@@ -32,6 +34,11 @@ class Command(BaseCommand):
             # Fresh planner statistics after a bulk load, or PostgreSQL plans as if the tables were empty.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        if created or not CaseDeadline.objects.filter(la=la).exists():
+            # The open deadlines that reminders and work queues read, computed in bulk.
+            refreshed_at = time.monotonic()
+            cases = refresh_all(la=la)
+            self.stdout.write(f"  open deadlines stored for {cases} cases in {time.monotonic() - refreshed_at:.1f} s")
         plans = generator.active_plans(la)
         if created:
             self.stdout.write(self.style.SUCCESS(
