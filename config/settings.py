@@ -47,9 +47,12 @@ INSTALLED_APPS = [
     "ehcflow.cases",
     "ehcflow.plans",
     "ehcflow.reviews",
+    "ehcflow.transfers",
     "ehcflow.deadlines",
     "ehcflow.demo",
     "ehcflow.reminders",
+    "ehcflow.ceasing",
+    "ehcflow.moves",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("ehcflow.deadlines.urls")),
     path("", include("ehcflow.cases.urls")),
     path("", include("ehcflow.reminders.urls")),
+    path("", include("ehcflow.ceasing.urls")),
+    path("", include("ehcflow.moves.urls")),
+    path("", include("ehcflow.transfers.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ class Stage(models.TextChoices):
     NOT_ASSESSED = "not_assessed", "Decided not to assess"
     NOT_ISSUED = "not_issued", "Decided not to issue a plan"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    CEASED = "ceased", "Plan ceased"  # ehcflow.ceasing: CFA s.45; regs 29-31
 
 
 OPEN_STAGES = [Stage.RECEIVED, Stage.ASSESSING, Stage.DRAFTING, Stage.DRAFT_SERVED]
@@ -98,6 +99,10 @@ class Case(FSMModelMixin, TenantModel):
     @transition(field=stage, source=Stage.DRAFT_SERVED, target=Stage.PLAN_ISSUED)
     def issue_final(self) -> None:
         """Final plan issued (reg 13(2))."""
+
+    @transition(field=stage, source=Stage.PLAN_ISSUED, target=Stage.CEASED)
+    def cease(self) -> None:
+        """The council ceases to maintain the plan (CFA s.45; regs 29-31). Called only by ehcflow.ceasing."""
 
     @transition(field=stage, source=OPEN_STAGES, target=Stage.WITHDRAWN)
     def withdraw(self) -> None:

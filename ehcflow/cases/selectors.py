@@ -94,6 +94,9 @@ def case_get(*, user, case_id: int) -> Case | None:
             Prefetch("plan__provisions", queryset=Provision.objects.prefetch_related("needs", "outcomes")),
             "plan__reviews",
             "plan__amendments",
+            "plan__phase_transfers__new_setting",  # ehcflow.transfers
+            "plan__cessations",  # ehcflow.ceasing
+            "plan__la_transfers",  # ehcflow.moves
         )
         .filter(pk=case_id)
         .first()
@@ -138,7 +141,34 @@ def case_facts(case: Case) -> CaseFacts:
                            outcome=a.outcome or None)
             for a in plan.amendments.all()
         ) if plan and plan.issued_on else (),
+        **_ceasing_and_moves_facts(plan),
+        phase_transfer=_phase_transfer_clock(case, plan),  # ehcflow.transfers
     )
+
+
+def _phase_transfer_clock(case: Case, plan):
+    """The child's next phase transfer (reg 18), from the date of birth, setting and recorded transfers."""
+    from ehcflow.transfers.facts import phase_transfer_clock
+
+    return phase_transfer_clock(case, plan)
+
+
+def _ceasing_and_moves_facts(plan) -> dict:
+    """The plan's ceasing and council-to-council transfers, for the engine (ehcflow.ceasing, ehcflow.moves)."""
+    if plan is None or not plan.issued_on or not hasattr(plan, "cessations"):
+        return {}
+    from ehcflow.deadlines.engine import CessationClock, LaTransferClock
+
+    ceased = next((c for c in plan.cessations.all() if c.ceased_on is not None), None)
+    return {
+        "cessation": CessationClock(ref=str(ceased.pk), ceased_on=ceased.ceased_on) if ceased else None,
+        "la_transfers": tuple(
+            LaTransferClock(ref=str(t.pk), direction=t.direction, learnt_on=t.learnt_on, move_on=t.move_on,
+                            transferred_on=t.transferred_on, family_notified_on=t.family_notified_on,
+                            plan_or_last_review_on=t.plan_or_last_review_on)
+            for t in plan.la_transfers.all()
+        ),
+    }
 
 
 def _has_related(case: Case, name: str) -> bool:

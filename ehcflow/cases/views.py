@@ -27,6 +27,10 @@ from ehcflow.plans import services as plan_services
 from ehcflow.reviews import forms as rf
 from ehcflow.reviews import services as review_services
 from ehcflow.reviews.selectors import review_section, step_target, version_comparison
+from ehcflow.transfers import forms as tf  # ehcflow.transfers
+from ehcflow.transfers import services as transfer_services  # ehcflow.transfers
+from ehcflow.ceasing import steps as lifecycle_steps  # ehcflow.ceasing, ehcflow.moves
+from ehcflow.ceasing.selectors import case_section as ceasing_section  # ehcflow.ceasing, ehcflow.moves
 from ehcflow.teams.models import Team
 
 PAGE_SIZE = 50
@@ -133,6 +137,17 @@ ACTIONS_BY_STAGE = {
 # Steps whose validity depends on more than the stage: the reason they are refused now, or None.
 REVIEW_STEPS = {"review-arrange", "review-invitations", "review-meeting", "review-report", "review-decision",
                 "amendment-representations", "amendment-finalise"}
+# Phase transfers (ehcflow.transfers): offered while valid (ehcflow.transfers.services.step_refusal).
+TRANSFER_STEPS = set(transfer_services.TRANSFER_STEPS)
+ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] = ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] + sorted(TRANSFER_STEPS, key=[
+    "transfer-start", "transfer-setting", "transfer-complete"].index)
+
+
+# Ceasing and moves between councils (ehcflow.ceasing, ehcflow.moves): offered while valid
+# (ehcflow.ceasing.steps.refusal). A ceased plan has no further steps.
+LIFECYCLE_STEPS = lifecycle_steps.SLUGS
+ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] = ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] + [s[0] for s in lifecycle_steps.SPECS]
+ACTIONS_BY_STAGE[Stage.CEASED] = []
 
 
 # Steps on a row of the case (advice, consultations) are reached from the case page's tables.
@@ -155,12 +170,15 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     review_actions = []
     if case.stage == Stage.PLAN_ISSUED:  # after the plan, the steps sit with the annual reviews they belong to
         review_actions, actions = actions, []
+    ceasing_actions = [a for a in review_actions if a.slug in LIFECYCLE_STEPS]  # ehcflow.ceasing, ehcflow.moves
+    review_actions = [a for a in review_actions if a.slug not in LIFECYCLE_STEPS]
     return render(request, "cases/case_detail.html", {
         "case": case, "child": case.child, "deadlines": case_deadline_rows(case), "actions": actions,
         "review_actions": review_actions,
         "can_change": can_change, "plan": plan, "timeline": list(case.timeline.all()),
         "carer_links": list(case.child.carer_links.all()), "today": timezone.localdate(),
         "exceptions": list(case.exceptions.all()), "reviews": reviews,
+        "ceasing": ceasing_section(case, timezone.localdate()), "ceasing_actions": ceasing_actions,  # ehcflow.ceasing
     })
 
 
@@ -180,6 +198,14 @@ def _actions(case: Case, reviews: dict | None) -> list[Action]:
         if case.stage == Stage.PLAN_ISSUED:
             target = {"plan": case.plan, "review": reviews and reviews["open_review"],
                       "amendment": reviews and reviews["open_amendment"]}.get(spec.target)
+            if slug in TRANSFER_STEPS:  # ehcflow.transfers
+                target = transfer_services.open_transfer(case.plan) if spec.target == "transfer" else target
+                if transfer_services.step_refusal(slug, case, target) or (spec.target and target is None):
+                    continue
+            if slug in LIFECYCLE_STEPS:  # ehcflow.ceasing, ehcflow.moves
+                target = lifecycle_steps.default_target(case, slug, spec.target)
+                if target is None or lifecycle_steps.refusal(slug, case, target):
+                    continue
             if review_services.step_refusal(slug, case, target) or (spec.target and target is None):
                 continue
         url = (reverse("case_step_target", args=[case.pk, slug, target.pk]) if spec.target
@@ -316,6 +342,24 @@ STEPS: dict[str, Step] = {s.slug: s for s in [
          hint="Within 8 weeks of sending the proposed amendments (SEND Regulations 2014 reg 22(3)-(4)). "
               "Change the plan's content with the plan steps first.", success="Amendment completed"),
 ]}
+# Phase transfers (SEND Regulations 2014 regs 2 and 18; ehcflow.transfers).
+STEPS.update({s.slug: s for s in [
+    Step("transfer-start", "Start the phase transfer", tf.TransferStartForm, transfer_services.transfer_start,
+         target="plan", hint="The plan must be reviewed and amended to name the new setting before 15 February of "
+                             "the year of the move, or before 31 March for secondary school to post-16 (SEND "
+                             "Regulations 2014 reg 18(1)); at least 5 months before a post-16 move at another time "
+                             "(reg 18(2)).", success="Phase transfer started"),
+    Step("transfer-setting", "Record the new school or college agreed", tf.TransferSettingForm,
+         transfer_services.transfer_setting_record, target="transfer",
+         hint="The setting must be of the right phase for the move.", success="New setting recorded"),
+    Step("transfer-complete", "Issue the amended plan naming the new setting", tf.TransferCompleteForm,
+         transfer_services.transfer_complete, target="transfer", button="Issue amended plan",
+         hint="Before 15 February of the year of the move (31 March for secondary school to post-16), SEND "
+              "Regulations 2014 reg 18(1).", success="Amended plan issued for the phase transfer"),
+]})
+
+# Ceasing and moves between councils (CFA s.45; SEND Regulations 2014 regs 15 and 29-31).
+STEPS.update({kw["slug"]: Step(**kw) for kw in lifecycle_steps.step_kwargs()})  # ehcflow.ceasing, ehcflow.moves
 
 
 @staff_required
@@ -344,6 +388,10 @@ def case_step(request: HttpRequest, case_id: int, step: str, target_id: int | No
     target = None
     if spec.target:
         target = step_target(case, spec.target, target_id)
+        if spec.target == "transfer":  # ehcflow.transfers
+            target = transfer_services.transfer_target(case, target_id)
+        if spec.target in lifecycle_steps.TARGETS:  # ehcflow.ceasing, ehcflow.moves
+            target = lifecycle_steps.target_of(case, spec.target, target_id)
         if target is None:
             raise Http404("No such record on this case")
     if case.stage == Stage.PLAN_ISSUED and (spec.slug in REVIEW_STEPS or spec.slug in review_services.PLAN_CONTENT_STEPS):
@@ -351,6 +399,18 @@ def case_step(request: HttpRequest, case_id: int, step: str, target_id: int | No
         if refused:
             return render(request, "cases/step.html", {
                 "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"}, status=409)
+    if case.stage == Stage.PLAN_ISSUED and spec.slug in TRANSFER_STEPS:  # ehcflow.transfers
+        refused = transfer_services.step_refusal(spec.slug, case, target)
+        if refused:
+            return render(request, "cases/step.html", {"case": case, "child": case.child, "step": spec,
+                                                       "refused": f"This step is not possible now. {refused}"},
+                          status=409)
+    if case.stage == Stage.PLAN_ISSUED and spec.slug in LIFECYCLE_STEPS:  # ehcflow.ceasing, ehcflow.moves
+        refused = lifecycle_steps.refusal(spec.slug, case, target)
+        if refused:
+            return render(request, "cases/step.html", {
+                "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"},
+                status=409)
     if spec.slug in ("plan-sections", "need", "plan-outcome", "provision") and not hasattr(case, "plan"):
         raise Http404("This case has no plan yet")
     extra = spec.form_kwargs(case)

@@ -103,3 +103,17 @@ class SettingType(models.TextChoices):
     FE_COLLEGE = "fe_college", "Further education college"
     EARLY_YEARS = "early_years", "Early years provider"
     AP = "ap", "Alternative provision"
+
+
+class CeaseReason(models.TextChoices):
+    """SEN2 CeaseReason (2023-): why an EHC plan stopped being maintained."""
+
+    MAX_AGE = "1", "Reached maximum age (end of the academic year in which they turned 25; or 19 entering the adult estate)"
+    NEEDS_MET = "2", "Needs met without an EHC plan"
+    HIGHER_EDUCATION = "3", "Moved on to higher education"
+    EMPLOYMENT = "4", "Moved on to paid employment, excluding apprenticeships"
+    TRANSFERRED_LA = "5", "Transferred to another local authority in England"
+    NOT_ENGAGING = "6", "Young person no longer wishes to engage in education or training"
+    LEFT_ENGLAND = "7", "Moved outside England"
+    DECEASED = "8", "Person deceased"
+    OTHER = "9", "Other"

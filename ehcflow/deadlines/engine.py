@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ehcflow.deadlines.rules import RULES, amended_plan_final_from_proposals_due
+from ehcflow.deadlines.phase_transfer import PhaseTransferClock  # noqa: F401 (part of CaseFacts)
 
 STATUS_OPEN = "open"
 STATUS_MET = "met"
@@ -113,6 +114,27 @@ class AmendmentClock:
 
 
 @dataclass(frozen=True)
+class CessationClock:
+    """The plan ceased (CFA s.45; regs 29-31): no review or amendment deadline follows."""
+
+    ref: str
+    ceased_on: date
+
+
+@dataclass(frozen=True)
+class LaTransferClock:
+    """The plan moving between councils (regs 15-16)."""
+
+    ref: str
+    direction: str  # "out" | "in"
+    learnt_on: date | None = None  # out: the day the old council learnt of the move
+    move_on: date | None = None
+    transferred_on: date | None = None  # out: plan sent to the new council; in: the day it transferred here
+    family_notified_on: date | None = None  # in: reg 15(4)
+    plan_or_last_review_on: date | None = None  # in: the date the reg 15(5) 12 months run from
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     """What has happened on an EHC needs assessment case, as dates."""
 
@@ -130,6 +152,9 @@ class CaseFacts:
     exceptions: tuple[ExceptionRecord, ...] = ()
     reviews: tuple[ReviewClock, ...] = ()
     amendments: tuple[AmendmentClock, ...] = ()
+    phase_transfer: PhaseTransferClock | None = None  # the next phase transfer (reg 18; ehcflow.transfers)
+    cessation: CessationClock | None = None  # ehcflow.ceasing
+    la_transfers: tuple[LaTransferClock, ...] = ()  # ehcflow.moves
 
 
 @dataclass(frozen=True)
@@ -242,6 +267,8 @@ def _deadline(
 
 def case_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
     """Return the case's deadlines, sorted by due date then key (then advice ref)."""
+    if _transfer_in(facts) is not None:  # a plan received from another council: only what follows it here
+        return _sorted(_moves_and_ceasing(facts, _after_the_plan(facts, today), today))
     received = facts.received_on
     not_assess = facts.decision == "not_assess"
     issued = facts.outcome == "issue" or facts.final_issued_on is not None
@@ -296,6 +323,7 @@ def case_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
     )
     if facts.final_issued_on is not None:
         deadlines.extend(_after_the_plan(facts, today))
+    deadlines = _moves_and_ceasing(facts, deadlines, today)
     return sorted(deadlines, key=lambda d: (d.due, d.key, d.ref or ""))
 
 
@@ -336,6 +364,9 @@ def _after_the_plan(facts: CaseFacts, today: date) -> list[Deadline]:
         # for the public calculator; with the proposals sent on the 4-week decision day they agree).
         out.append(_deadline(facts, "amended_plan_final", amended_plan_final_from_proposals_due(proposals),
                              amendment.completed_on, today, ref=amendment.ref))
+    if facts.phase_transfer is not None:  # reg 18(1)-(2); no exceptions (reference §0.4)
+        clock = facts.phase_transfer
+        out.append(_deadline(facts, "phase_transfer_amendment", clock.due_on, clock.completed_on, today, ref=clock.ref))
     return out
 
 
@@ -384,3 +415,54 @@ def next_deadline(deadlines: list[Deadline]) -> Deadline | None:
     if not pending:
         return None
     return min(pending, key=lambda d: (d.due, d.key, d.ref or ""))
+
+
+# --- Ceasing and moves between councils (ehcflow.ceasing, ehcflow.moves) ----------------------------
+
+_REVIEW_CHAIN = frozenset({"first_review_decision", "review_decision_next"})
+
+
+def _sorted(deadlines: list[Deadline]) -> list[Deadline]:
+    return sorted(deadlines, key=lambda d: (d.due, d.key, d.ref or ""))
+
+
+def _transfer_in(facts: CaseFacts) -> LaTransferClock | None:
+    return next((t for t in facts.la_transfers if t.direction == "in" and t.transferred_on is not None), None)
+
+
+def _moves_and_ceasing(facts: CaseFacts, deadlines: list[Deadline], today: date) -> list[Deadline]:
+    """Add the transfer deadlines (regs 15(2), 15(4), 15(5)); once the plan has ceased, nothing after it is due.
+
+    A plan received from another council is reviewed by the later of 12 months from the plan or its last
+    review and 3 months from the transfer (reg 15(5)): that deadline replaces the first one of the 12-month
+    chain, is met by the first review decision recorded here, and the chain runs on from that decision.
+    """
+    out = list(deadlines)
+    for t in facts.la_transfers:
+        if t.direction == "out" and t.learnt_on is not None:
+            out.append(_deadline(facts, "plan_transfer", RULES["plan_transfer"].due(t.learnt_on, t.move_on),
+                                 t.transferred_on, today, ref=t.ref))
+    incoming = _transfer_in(facts)
+    if incoming is not None:
+        arrived = incoming.transferred_on
+        out.append(_deadline(facts, "transfer_family_notice", RULES["transfer_family_notice"].due(arrived),
+                             incoming.family_notified_on, today, ref=incoming.ref))
+        out = [d for d in out if d.key not in _REVIEW_CHAIN]
+        decided = sorted((r for r in facts.reviews if r.decision_on is not None and r.decision_on >= arrived),
+                         key=lambda r: (r.decision_on, r.ref))
+        since = incoming.plan_or_last_review_on or facts.last_review_decision_on or facts.final_issued_on or arrived
+        key, due, ref = "transfer_review", RULES["transfer_review"].due(arrived, since), incoming.ref
+        for review in decided:
+            out.append(_deadline(facts, key, due, review.decision_on, today, ref=ref if key == "transfer_review"
+                                 else review.ref))
+            key, due, ref = "review_decision_next", RULES["review_decision_next"].due(review.decision_on), None
+        out.append(_deadline(facts, key, due, None, today, ref=ref))
+    if facts.cessation is not None:
+        ceased = facts.cessation.ceased_on
+        out = [d if d.done or d.status == STATUS_MET or (d.met_on is not None and d.met_on <= ceased)
+               else _not_applicable(d) for d in out]
+    return out
+
+
+def _not_applicable(d: Deadline) -> Deadline:
+    return Deadline(d.key, d.label, d.due, d.source, STATUS_NOT_APPLICABLE, None, d.ref)

@@ -54,6 +54,8 @@ def replace_case_rows(case, facts: engine.CaseFacts, deadlines: Iterable[engine.
 # What `case_facts` reads. Relations a model does not have (yet) are skipped, so this list can name
 # the records of later parts of the lifecycle before they exist.
 FACTS_PREFETCH = ("advice_requests", "comments", "exceptions", "plan__reviews", "plan__amendments")
+FACTS_PREFETCH += ("plan__cessations", "plan__la_transfers")  # ehcflow.ceasing, ehcflow.moves
+FACTS_PREFETCH += ("child__setting", "plan__phase_transfers__new_setting")  # ehcflow.transfers
 
 
 def facts_prefetch() -> list[str]:

@@ -689,7 +689,20 @@ class DemoGenerator:
             withdrawn_on=case.withdrawn_on,
             exceptions=tuple(engine.ExceptionRecord(deadline_key=e[0], reason=e[1], evidence=e[2], recorded_on=e[3])
                              for e in case.exceptions),
+            phase_transfer=self._phase_transfer(case),  # ehcflow.transfers
         )
+
+    def _phase_transfer(self, case: CaseRec):
+        """The next phase transfer, as `ehcflow.transfers.facts.phase_transfer_clock` finds it (reg 18)."""
+        from ehcflow.deadlines.phase_transfer import current_clock, transfer_phase
+
+        plan = case.plan or {}
+        if not plan.get("issued_on"):
+            return None
+        child = self.children[case.child]
+        spec = self.settings_spec[child.setting] if child.setting is not None else None
+        phase = transfer_phase(spec["phase"], spec["name"]) if spec else None
+        return current_clock(date_of_birth=child.dob, phase=phase, today=self.today)
 
     def compute_deadlines(self) -> None:
         for case in self.cases:
@@ -719,6 +732,36 @@ class Writer:
     def __init__(self, gen: DemoGenerator, log: Callable[[str], None]):
         self.g = gen
         self.log = log
+
+    def _demo_phase_transfers(self, la, plan_ids, case_ids, child_ids, count: int = 3) -> None:
+        """A few phase transfers already started on the `coordinator` demo user's caseload (ehcflow.transfers).
+
+        Each is the move the engine finds for the child, so the deadlines stay the ones computed in memory.
+        """
+        from ehcflow.deadlines.phase_transfer import kind_label, next_september
+        from ehcflow.transfers.models import PhaseTransfer
+
+        g = self.g
+        mine = next((k for k, s in enumerate(g.staff) if s["username"] == "coordinator"), None)
+        users = {u.username: u.pk for u in User.objects.filter(la=la, username="coordinator")}
+        picked = []
+        for i, c in enumerate(g.cases):
+            if len(picked) >= count or mine is None:
+                break
+            if c.stage != "plan_issued" or g.children[c.child].coordinator != mine:
+                continue
+            clock = g._phase_transfer(c)
+            if clock is not None and clock.transfer_on == next_september(g.today) and clock.due_on >= g.today:
+                picked.append((i, c, clock))
+        for i, c, clock in picked:
+            PhaseTransfer.objects.create(la_id=la.pk, plan_id=plan_ids[i], kind=clock.kind,
+                                         transfer_on=clock.transfer_on, due_on=clock.due_on, started_on=g.today)
+            TimelineEvent.objects.create(
+                la_id=la.pk, case_id=case_ids[i], child_id=child_ids[c.child], kind="phase_transfer_started",
+                occurred_on=g.today, actor_id=users.get("coordinator"),
+                summary=f"Phase transfer started: {kind_label(clock.kind).lower()} on "
+                        f"{clock.transfer_on.day} {clock.transfer_on:%B %Y}")
+        self.log(f"  phase transfers started {len(picked)}")
 
     def insert(self, model, rows, label: str, total: int | None = None) -> list:
         """bulk_create in batches, returning the saved objects (with their primary keys)."""
@@ -871,6 +914,8 @@ class Writer:
         self.insert(DeadlineException, (DeadlineException(
             la_id=la.pk, case_id=case_ids[i], deadline_key=e[0], reason=e[1], evidence=e[2], recorded_on=e[3],
             recorded_by_id=coordinator_of(c)) for i, c in enumerate(g.cases) for e in c.exceptions), "exceptions")
+
+        self._demo_phase_transfers(la, plan_ids, case_ids, child_ids)  # ehcflow.transfers
 
         total_events = 0
 

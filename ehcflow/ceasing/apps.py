@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CeasingConfig(AppConfig):
+    name = "ehcflow.ceasing"
+    label = "ceasing"
