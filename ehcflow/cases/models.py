@@ -27,7 +27,7 @@ class Stage(models.TextChoices):
 
 
 OPEN_STAGES = [Stage.RECEIVED, Stage.ASSESSING, Stage.DRAFTING, Stage.DRAFT_SERVED]
-CLOSED_STAGES = [Stage.NOT_ASSESSED, Stage.NOT_ISSUED, Stage.WITHDRAWN]
+CLOSED_STAGES = [Stage.NOT_ASSESSED, Stage.NOT_ISSUED, Stage.WITHDRAWN, Stage.CEASED]
 
 
 class Case(FSMModelMixin, TenantModel):

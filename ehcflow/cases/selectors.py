@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from ehcflow.cases.access import cases_visible_to
-from ehcflow.cases.models import Case
+from ehcflow.cases.models import CLOSED_STAGES, Case
 from ehcflow.deadlines.engine import (
     AdviceClock,
     AmendmentClock,
@@ -55,7 +55,7 @@ def case_list(
     if stage:
         qs = qs.filter(stage=stage)
     elif not include_closed:
-        qs = qs.exclude(stage__in=["not_assessed", "not_issued", "withdrawn"])
+        qs = qs.exclude(stage__in=[s.value for s in CLOSED_STAGES])
     if team:
         qs = qs.filter(child__team_id=team)
     if coordinator:

@@ -331,7 +331,7 @@ STEPS: dict[str, Step] = {s.slug: s for s in [
          review_services.review_decision_record, target="review",
          hint="Maintain, amend or cease, notified within 4 weeks of the meeting (reg 20; Code of Practice 9.176). "
               "Proposed amendments are sent with the decision (R (L, M & P) v Devon CC [2022] EWHC 493 (Admin)). "
-              "Ceasing is recorded as the decision only: ceasing the plan is a later step.",
+              "A decision to cease is recorded here; the plan then ceases through “Propose to cease the plan”.",
          success="Review decision recorded"),
     Step("amendment-representations", "Record the family's views on the proposed amendments",
          rf.AmendmentRepresentationsForm, review_services.amendment_representations_record, target="amendment",
