@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "ehcflow.reminders",
     "ehcflow.ceasing",
     "ehcflow.moves",
+    "ehcflow.appeals",
+    "ehcflow.reassessment",
     "django_tasks",
     "django_tasks_db",
 ]

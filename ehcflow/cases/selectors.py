@@ -142,8 +142,28 @@ def case_facts(case: Case) -> CaseFacts:
             for a in plan.amendments.all()
         ) if plan and plan.issued_on else (),
         **_ceasing_and_moves_facts(plan),
+        disagreements=_disagreement_clocks(case),  # ehcflow.appeals
         phase_transfer=_phase_transfer_clock(case, plan),  # ehcflow.transfers
+        reassessments=_reassessment_clocks(plan),  # ehcflow.reassessment
     )
+
+
+def _disagreement_clocks(case: Case) -> tuple:
+    """Appealable decisions, mediation, appeals and orders, for the engine (ehcflow.appeals)."""
+    if not hasattr(case, "disagreements"):
+        return ()
+    from ehcflow.appeals.selectors import disagreement_clock, disagreements_of
+
+    return tuple(disagreement_clock(d) for d in disagreements_of(case))
+
+
+def _reassessment_clocks(plan) -> tuple:
+    """The plan's re-assessments, for the engine (ehcflow.reassessment)."""
+    if plan is None or not hasattr(plan, "reassessments"):
+        return ()
+    from ehcflow.reassessment.selectors import reassessment_clocks
+
+    return reassessment_clocks(plan)
 
 
 def _phase_transfer_clock(case: Case, plan):

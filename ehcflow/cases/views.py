@@ -31,6 +31,10 @@ from ehcflow.transfers import forms as tf  # ehcflow.transfers
 from ehcflow.transfers import services as transfer_services  # ehcflow.transfers
 from ehcflow.ceasing import steps as lifecycle_steps  # ehcflow.ceasing, ehcflow.moves
 from ehcflow.ceasing.selectors import case_section as ceasing_section  # ehcflow.ceasing, ehcflow.moves
+from ehcflow.reassessment import steps as reassessment_steps  # ehcflow.reassessment
+from ehcflow.reassessment.selectors import case_section as reassessment_section  # ehcflow.reassessment
+from ehcflow.appeals import steps as appeal_steps  # ehcflow.appeals
+from ehcflow.appeals.selectors import case_section as appeals_section  # ehcflow.appeals
 from ehcflow.teams.models import Team
 
 PAGE_SIZE = 50
@@ -149,6 +153,10 @@ LIFECYCLE_STEPS = lifecycle_steps.SLUGS
 ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] = ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] + [s[0] for s in lifecycle_steps.SPECS]
 ACTIONS_BY_STAGE[Stage.CEASED] = []
 
+# Re-assessment (ehcflow.reassessment): offered while valid (ehcflow.reassessment.services.step_refusal).
+REASSESSMENT_STEPS = reassessment_steps.SLUGS
+ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] = ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] + [s[0] for s in reassessment_steps.SPECS]
+
 
 # Steps on a row of the case (advice, consultations) are reached from the case page's tables.
 STEPS_ALLOWED = {
@@ -156,6 +164,10 @@ STEPS_ALLOWED = {
     | ({"consultation-response"} if "consultation" in actions else set())
     for stage, actions in ACTIONS_BY_STAGE.items()
 }
+# Mediation and appeals (ehcflow.appeals): also on the closed stages a refusal leads to; offered from the
+# section "Mediation and appeals" while valid (ehcflow.appeals.services.step_refusal).
+for _stage in appeal_steps.s.STAGES:
+    STEPS_ALLOWED.setdefault(_stage, set()).update(appeal_steps.SLUGS)
 
 
 @staff_required
@@ -172,6 +184,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         review_actions, actions = actions, []
     ceasing_actions = [a for a in review_actions if a.slug in LIFECYCLE_STEPS]  # ehcflow.ceasing, ehcflow.moves
     review_actions = [a for a in review_actions if a.slug not in LIFECYCLE_STEPS]
+    reassessment_actions = [a for a in review_actions if a.slug in REASSESSMENT_STEPS]  # ehcflow.reassessment
+    review_actions = [a for a in review_actions if a.slug not in REASSESSMENT_STEPS]  # ehcflow.reassessment
     return render(request, "cases/case_detail.html", {
         "case": case, "child": case.child, "deadlines": case_deadline_rows(case), "actions": actions,
         "review_actions": review_actions,
@@ -179,6 +193,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         "carer_links": list(case.child.carer_links.all()), "today": timezone.localdate(),
         "exceptions": list(case.exceptions.all()), "reviews": reviews,
         "ceasing": ceasing_section(case, timezone.localdate()), "ceasing_actions": ceasing_actions,  # ehcflow.ceasing
+        "appeals": appeals_section(case, can_change),  # ehcflow.appeals
+        "reassessment": reassessment_section(case, timezone.localdate()),  # ehcflow.reassessment
+        "reassessment_actions": reassessment_actions,  # ehcflow.reassessment
     })
 
 
@@ -205,6 +222,10 @@ def _actions(case: Case, reviews: dict | None) -> list[Action]:
             if slug in LIFECYCLE_STEPS:  # ehcflow.ceasing, ehcflow.moves
                 target = lifecycle_steps.default_target(case, slug, spec.target)
                 if target is None or lifecycle_steps.refusal(slug, case, target):
+                    continue
+            if slug in REASSESSMENT_STEPS:  # ehcflow.reassessment
+                target = reassessment_steps.default_target(case, slug, spec.target)
+                if target is None or reassessment_steps.refusal(slug, case, target):
                     continue
             if review_services.step_refusal(slug, case, target) or (spec.target and target is None):
                 continue
@@ -360,6 +381,8 @@ STEPS.update({s.slug: s for s in [
 
 # Ceasing and moves between councils (CFA s.45; SEND Regulations 2014 regs 15 and 29-31).
 STEPS.update({kw["slug"]: Step(**kw) for kw in lifecycle_steps.step_kwargs()})  # ehcflow.ceasing, ehcflow.moves
+STEPS.update({kw["slug"]: Step(**kw) for kw in appeal_steps.step_kwargs()})  # ehcflow.appeals
+STEPS.update({kw["slug"]: Step(**kw) for kw in reassessment_steps.step_kwargs()})  # ehcflow.reassessment
 
 
 @staff_required
@@ -392,6 +415,10 @@ def case_step(request: HttpRequest, case_id: int, step: str, target_id: int | No
             target = transfer_services.transfer_target(case, target_id)
         if spec.target in lifecycle_steps.TARGETS:  # ehcflow.ceasing, ehcflow.moves
             target = lifecycle_steps.target_of(case, spec.target, target_id)
+        if spec.target in appeal_steps.TARGETS:  # ehcflow.appeals
+            target = appeal_steps.target_of(case, target_id)
+        if spec.target in reassessment_steps.TARGETS:  # ehcflow.reassessment
+            target = reassessment_steps.target_of(case, spec.target, target_id)
         if target is None:
             raise Http404("No such record on this case")
     if case.stage == Stage.PLAN_ISSUED and (spec.slug in REVIEW_STEPS or spec.slug in review_services.PLAN_CONTENT_STEPS):
@@ -405,8 +432,20 @@ def case_step(request: HttpRequest, case_id: int, step: str, target_id: int | No
             return render(request, "cases/step.html", {"case": case, "child": case.child, "step": spec,
                                                        "refused": f"This step is not possible now. {refused}"},
                           status=409)
+    if case.stage == Stage.PLAN_ISSUED and spec.slug in REASSESSMENT_STEPS:  # ehcflow.reassessment
+        refused = reassessment_steps.refusal(spec.slug, case, target)
+        if refused:
+            return render(request, "cases/step.html", {
+                "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"},
+                status=409)
     if case.stage == Stage.PLAN_ISSUED and spec.slug in LIFECYCLE_STEPS:  # ehcflow.ceasing, ehcflow.moves
         refused = lifecycle_steps.refusal(spec.slug, case, target)
+        if refused:
+            return render(request, "cases/step.html", {
+                "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"},
+                status=409)
+    if spec.slug in appeal_steps.SLUGS:  # ehcflow.appeals
+        refused = appeal_steps.refusal(spec.slug, case, target)
         if refused:
             return render(request, "cases/step.html", {
                 "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"},

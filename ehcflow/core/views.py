@@ -4,9 +4,9 @@ from django.shortcuts import redirect
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Coordinators land on their caseload, managers and leaders on the cases they oversee; anyone else on the public timescale calculator or sign-in."""
+    """Coordinators land on their work (what is due, overdue, waiting), managers and leaders on the cases they oversee; anyone else on the public timescale calculator or sign-in."""
     if request.user.is_authenticated and request.user.is_council_staff:
-        return redirect("caseload" if request.user.role == "coordinator" else "team_caseload")
+        return redirect("my_work" if request.user.role == "coordinator" else "team_caseload")
     if request.user.is_authenticated:
         return redirect("timescales")
     return redirect("login")

@@ -135,6 +135,23 @@ class LaTransferClock:
 
 
 @dataclass(frozen=True)
+class DisagreementClock:
+    """An appealable decision, and mediation and appeal after it (CFA s.51; regs 32-45; ehcflow.appeals)."""
+
+    ref: str
+    notice_sent_on: date  # the written notice of the decision, with the right to appeal
+    mediation_contacted_on: date | None = None
+    mediation_wanted: bool | None = None
+    certificate_issued_on: date | None = None
+    appeal_registered_on: date | None = None
+    certificate_needed: bool = True  # False for an appeal only about section I
+    order: str | None = None  # "make_plan" | "assess" | "amend"
+    order_on: date | None = None  # the order, or the day the council told the Tribunal it would not oppose
+    first_step_on: date | None = None  # draft plan issued (make_plan) or family told of the assessment (assess)
+    complied_on: date | None = None  # final or amended plan issued
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     """What has happened on an EHC needs assessment case, as dates."""
 
@@ -155,6 +172,8 @@ class CaseFacts:
     phase_transfer: PhaseTransferClock | None = None  # the next phase transfer (reg 18; ehcflow.transfers)
     cessation: CessationClock | None = None  # ehcflow.ceasing
     la_transfers: tuple[LaTransferClock, ...] = ()  # ehcflow.moves
+    disagreements: tuple[DisagreementClock, ...] = ()  # ehcflow.appeals
+    reassessments: tuple[ReassessmentClock, ...] = ()  # ehcflow.reassessment
 
 
 @dataclass(frozen=True)
@@ -169,6 +188,7 @@ class Deadline:
     met_on: date | None = None  # the day the step was done, if done
     ref: str | None = None  # advice ref for advice_due
     exception: ExceptionRecord | None = None
+    family: bool = False  # the family's own time limit, shown as information, never the council's work
 
     @property
     def done(self) -> bool:
@@ -193,6 +213,8 @@ def validate_exception(facts: CaseFacts, record: ExceptionRecord) -> None:
         if key == "decision_to_assess" and facts.decision == "not_assess":
             raise ValueError("no exceptions apply to the 6-week notice of a decision not to assess (reg 4(1))")
         _check_reason(record.reason, SET_A_REASONS, "Set A (regs 10(4) and 13(3))")
+    elif key == "reassessment_plan":  # ehcflow.reassessment: Set A lifts reg 27(2) too
+        _validate_reassessment_exception(facts, record)
     elif key in _SET_B_KEYS:
         _check_reason(record.reason, SET_B_REASONS, "Set B (reg 8(2))")
         refs = [clock.ref for clock in facts.advice]
@@ -324,6 +346,7 @@ def case_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
     if facts.final_issued_on is not None:
         deadlines.extend(_after_the_plan(facts, today))
     deadlines = _moves_and_ceasing(facts, deadlines, today)
+    deadlines.extend(_disagreement_deadlines(facts, today))  # ehcflow.appeals
     return sorted(deadlines, key=lambda d: (d.due, d.key, d.ref or ""))
 
 
@@ -367,6 +390,7 @@ def _after_the_plan(facts: CaseFacts, today: date) -> list[Deadline]:
     if facts.phase_transfer is not None:  # reg 18(1)-(2); no exceptions (reference §0.4)
         clock = facts.phase_transfer
         out.append(_deadline(facts, "phase_transfer_amendment", clock.due_on, clock.completed_on, today, ref=clock.ref))
+    out.extend(_reassessment_deadlines(facts, today))  # ehcflow.reassessment
     return out
 
 
@@ -411,7 +435,7 @@ def next_deadline(deadlines: list[Deadline]) -> Deadline | None:
 
     That is open, missed or exception_applies, and not done.
     """
-    pending = [d for d in deadlines if not d.done and d.status in _OPEN_LIKE]
+    pending = [d for d in deadlines if not d.done and d.status in _OPEN_LIKE and not d.family]
     if not pending:
         return None
     return min(pending, key=lambda d: (d.due, d.key, d.ref or ""))
@@ -466,3 +490,100 @@ def _moves_and_ceasing(facts: CaseFacts, deadlines: list[Deadline], today: date)
 
 def _not_applicable(d: Deadline) -> Deadline:
     return Deadline(d.key, d.label, d.due, d.source, STATUS_NOT_APPLICABLE, None, d.ref)
+
+
+# --- Re-assessment of an issued plan (ehcflow.reassessment) ------------------------------------------
+
+@dataclass(frozen=True)
+class ReassessmentClock:
+    """One request for a re-assessment of the plan and what became of it (SEND Regulations 2014 regs 24-27)."""
+
+    ref: str
+    requested_on: date
+    decision: str | None = None  # "reassess" | "refuse"
+    decision_on: date | None = None  # the day the decision was notified
+    plan_issued_on: date | None = None  # the plan after re-assessment
+    decision_days: int = 15  # [U] regs 24-25: configurable (settings.EHCFLOW_REASSESSMENT_DECISION_DAYS)
+    exceptions: tuple[ExceptionRecord, ...] = ()  # Set A, for reassessment_plan (ref = this clock's ref)
+
+
+def _validate_reassessment_exception(facts: CaseFacts, record: ExceptionRecord) -> None:
+    """Set A lifts the 14-week plan after a decision to re-assess (reg 27(3)); it names that re-assessment."""
+    _check_reason(record.reason, SET_A_REASONS, "Set A (reg 27(3))")
+    if record.ref is None:
+        raise ValueError("an exception to the re-assessment plan must name the re-assessment it applies to")
+    clock = next((c for c in facts.reassessments if c.ref == record.ref), None)
+    if clock is None:
+        raise ValueError(f"there is no re-assessment {record.ref!r} on this plan")
+    if clock.decision != "reassess":
+        raise ValueError("exceptions apply only after a decision to re-assess (reg 27(2)-(3))")
+
+
+def _reassessment_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
+    """Per re-assessment: the decision on the request (regs 24-25, [U], no exceptions), met by the decision
+    notified; after a decision to re-assess, the plan within 14 weeks of that notice (reg 27(2), Set A under
+    reg 27(3)), met by the plan issued. An exception changes the status, never the date."""
+    out: list[Deadline] = []
+    for clock in facts.reassessments:
+        out.append(_deadline(facts, "reassessment_decision",
+                             RULES["reassessment_decision"].due(clock.requested_on, clock.decision_days),
+                             clock.decision_on, today, ref=clock.ref))
+        if clock.decision != "reassess" or clock.decision_on is None:
+            continue
+        rule = RULES["reassessment_plan"]
+        exception = None
+        for record in (*clock.exceptions, *facts.exceptions):
+            if record.deadline_key != "reassessment_plan" or record.ref != clock.ref:
+                continue
+            try:
+                validate_exception(facts, record)
+            except ValueError:
+                continue
+            exception = record
+            break
+        due = rule.due(clock.decision_on)
+        status, used = _status(due, clock.plan_issued_on, today, exception, facts.withdrawn_on)
+        out.append(Deadline(rule.key, rule.label, due, rule.source, status, clock.plan_issued_on, clock.ref, used))
+    return out
+
+
+# --- Mediation, appeals and Tribunal orders (ehcflow.appeals) --------------------------------------
+
+_ORDER_KEYS = {"make_plan": (("order_plan_draft", "first_step_on"), ("order_plan_final", "complied_on")),
+               "assess": (("order_assess_notice", "first_step_on"), ("order_assess_plan", "complied_on")),
+               "amend": (("order_amend", "complied_on"),)}
+
+
+def _family_deadline(key: str, due: date, done_on: date | None, today: date, ref: str,
+                     not_applicable: bool = False) -> Deadline:
+    """The family's time limit, as information: met when they act, open until it passes, then not applicable."""
+    rule = RULES[key]
+    if done_on is not None:
+        return Deadline(rule.key, rule.label, due, rule.source, STATUS_MET, done_on, ref, family=True)
+    if not_applicable or today > due:
+        return Deadline(rule.key, rule.label, due, rule.source, STATUS_NOT_APPLICABLE, None, ref, family=True)
+    return Deadline(rule.key, rule.label, due, rule.source, STATUS_OPEN, None, ref, family=True)
+
+
+def _disagreement_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
+    """Mediation (regs 33-34), the appeal (HESC r.20(1)(c), r.12) and complying with an order (regs 44-45).
+
+    The mediation contact and the appeal are the family's time limits: shown, never the council's next
+    deadline. The certificate (the council's mediation adviser) and the orders are tracked as deadlines.
+    """
+    out: list[Deadline] = []
+    for c in facts.disagreements:
+        out.append(_family_deadline("mediation_contact", RULES["mediation_contact"].due(c.notice_sent_on),
+                                    c.mediation_contacted_on, today, c.ref,
+                                    not_applicable=c.appeal_registered_on is not None))
+        if c.mediation_contacted_on is not None and c.mediation_wanted is False:
+            out.append(_deadline(facts, "mediation_certificate",
+                                 RULES["mediation_certificate"].due(c.mediation_contacted_on),
+                                 c.certificate_issued_on, today, ref=c.ref))
+        out.append(_family_deadline("tribunal_appeal",
+                                    RULES["tribunal_appeal"].due(c.notice_sent_on, c.certificate_issued_on),
+                                    c.appeal_registered_on, today, c.ref))
+        if c.order_on is not None:
+            for key, attr in _ORDER_KEYS.get(c.order or "", ()):
+                out.append(_deadline(facts, key, RULES[key].due(c.order_on), getattr(c, attr), today, ref=c.ref))
+    return out

@@ -289,6 +289,37 @@ def tribunal_appeal_due(notice_sent_on: date, certificate_on: date | None = None
     return tribunal_adjust(latest)
 
 
+# --- Complying with Tribunal orders (ehcflow.appeals) ----------------------------------
+# [S] SEND Regulations 2014 reg 44 (orders of the Tribunal) and reg 45 (unopposed appeals: the clocks run
+# from the day the council told the Tribunal it would not oppose). "Within N weeks" = order day + 7N
+# (reference §0.5). LA deadlines: never moved for holidays (reference §0.2).
+
+
+def order_plan_draft_due(order_on: date) -> date:
+    """Order to make and maintain a plan: draft plan within 5 weeks. [S] reg 44."""
+    return add_weeks(order_on, 5)
+
+
+def order_plan_final_due(order_on: date) -> date:
+    """Order to make and maintain a plan: final plan within 11 weeks. [S] reg 44."""
+    return add_weeks(order_on, 11)
+
+
+def order_assess_notice_due(order_on: date) -> date:
+    """Order (or unopposed appeal) to assess: notify the family within 2 weeks. [S] reg 44; [L] reg 45."""
+    return add_weeks(order_on, 2)
+
+
+def order_assess_plan_due(order_on: date) -> date:
+    """Order (or unopposed appeal) to assess: final plan within 14 weeks. [S] reg 44; [L] reg 45."""
+    return add_weeks(order_on, 14)
+
+
+def order_amend_due(order_on: date) -> date:
+    """Order (or unopposed appeal) to amend the plan: amended plan within 5 weeks. [S] reg 44; [L] reg 45."""
+    return add_weeks(order_on, 5)
+
+
 # [L] s.46 says "end of the academic year"; we take it to end on 31 July (an academic
 # year beginning 1 August). [U] on the exact day: configurable.
 ACADEMIC_YEAR_END = (7, 31)
@@ -502,6 +533,17 @@ _RULE_LIST: tuple[Rule, ...] = (
         SEND_2014,
         tribunal_appeal_due,
     ),
+    # [S] reg 44; reg 45 when unopposed (ehcflow.appeals)
+    Rule("order_plan_draft", "Draft plan after a Tribunal order to make a plan",
+         "SEND Regulations 2014 reg 44", None, SEND_2014, order_plan_draft_due, "S"),
+    Rule("order_plan_final", "Final plan after a Tribunal order to make a plan",
+         "SEND Regulations 2014 reg 44", None, SEND_2014, order_plan_final_due, "S"),
+    Rule("order_assess_notice", "Family told the assessment will be made after a Tribunal order",
+         "SEND Regulations 2014 regs 44-45", None, SEND_2014, order_assess_notice_due, "S"),
+    Rule("order_assess_plan", "Final plan after a Tribunal order to assess",
+         "SEND Regulations 2014 regs 44-45", None, SEND_2014, order_assess_plan_due, "S"),
+    Rule("order_amend", "Amended plan after a Tribunal order to amend",
+         "SEND Regulations 2014 regs 44-45", None, SEND_2014, order_amend_due, "S"),
     # [L] CFA s.46
     Rule(
         "age_limit",

@@ -23,8 +23,18 @@ def _editable_plan(case: Case) -> Plan:
         return case.plan
     if case.stage == Stage.PLAN_ISSUED and plan_is_being_amended(case.plan):
         return case.plan
+    if case.stage == Stage.PLAN_ISSUED and _plan_is_being_reassessed(case.plan):  # ehcflow.reassessment
+        return case.plan
     raise StepRefused("The plan can be changed only while it is being drafted, is with the family as a draft, "
-                      "or while amendments proposed at an annual review are open.")
+                      "or while amendments proposed at an annual review are open, "
+                      "or during a re-assessment (before the plan after re-assessment is issued).")
+
+
+def _plan_is_being_reassessed(plan: Plan) -> bool:
+    """A decision to re-assess is recorded and the plan after re-assessment is not issued (reg 27)."""
+    from ehcflow.reassessment.services import plan_is_being_reassessed
+
+    return hasattr(plan, "reassessments") and plan_is_being_reassessed(plan)
 
 
 def plan_is_being_amended(plan: Plan) -> bool:

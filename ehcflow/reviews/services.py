@@ -62,6 +62,12 @@ def _plan_of(case: Case) -> Plan | None:
         return None
 
 
+def _being_reassessed(plan: Plan) -> bool:
+    from ehcflow.plans.services import _plan_is_being_reassessed  # ehcflow.reassessment
+
+    return _plan_is_being_reassessed(plan)
+
+
 def step_refusal(slug: str, case: Case, target=None) -> str | None:
     """Why this step is not possible on this case now, or None when it is. One rule for pages and services."""
     plan = _plan_of(case)
@@ -92,6 +98,8 @@ def step_refusal(slug: str, case: Case, target=None) -> str | None:
                 return "The review decision can be recorded only after the review meeting has been held."
             if review.report_received_on is None:
                 return "Record the review report first: the council decides after receiving it (reg 20)."
+        return None
+    if slug in PLAN_CONTENT_STEPS and _being_reassessed(plan):  # ehcflow.reassessment: reg 27
         return None
     if slug.startswith("amendment-") or slug in PLAN_CONTENT_STEPS:
         if amendment is None or not amendment.is_open:

@@ -36,6 +36,8 @@ EXPECTED_KEYS = {
     "mediation_certificate",
     "tribunal_appeal",
     "age_limit",
+    # ehcflow.appeals: complying with Tribunal orders (regs 44-45)
+    "order_plan_draft", "order_plan_final", "order_assess_notice", "order_assess_plan", "order_amend",
 }
 
 D = date
@@ -177,6 +179,12 @@ CASES = [
     ("age_limit", (D(2001, 7, 31),), {}, D(2026, 7, 31)),
     ("age_limit", (D(2001, 8, 1),), {}, D(2027, 7, 31)),
     ("age_limit", (D(2000, 2, 29),), {}, D(2025, 7, 31)),
+    # ehcflow.appeals: order on Monday 5 January 2026; LA deadlines never move for holidays
+    ("order_plan_draft", (D(2026, 1, 5),), {}, D(2026, 2, 9)),
+    ("order_plan_final", (D(2026, 1, 5),), {}, D(2026, 3, 23)),
+    ("order_assess_notice", (D(2026, 1, 5),), {}, D(2026, 1, 19)),
+    ("order_assess_plan", (D(2026, 1, 5),), {}, D(2026, 4, 13)),
+    ("order_amend", (D(2025, 7, 28),), {}, D(2025, 9, 1)),
 ]
 
 
