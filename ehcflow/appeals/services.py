@@ -13,9 +13,8 @@ wanted), regs 44-45 (complying with orders and unopposed appeals); HESC Rules 20
 import datetime
 import uuid
 
-from django.utils import timezone
-
 from ehcflow.appeals.models import SECTIONS, DecisionKind, Disagreement, Order, Outcome
+from ehcflow.cases.checks import fmt_date, not_before, not_future
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.services import _timeline, audited_by, case_step
 from ehcflow.core.errors import StepRefused
@@ -34,18 +33,7 @@ STAGES = (Stage.NOT_ASSESSED, Stage.NOT_ISSUED, Stage.PLAN_ISSUED, Stage.CEASED)
 ORDERS_WITH_STEPS = {Order.MAKE_PLAN: True, Order.ASSESS: True, Order.AMEND: False}
 
 
-def _fmt(d: datetime.date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
-
-def _not_future(value: datetime.date, field: str) -> None:
-    if value > timezone.localdate():
-        raise StepRefused({field: "The date must be today or in the past"})
-
-
-def _not_before(value: datetime.date, earlier: datetime.date | None, field: str, what: str) -> None:
-    if earlier is not None and value < earlier:
-        raise StepRefused({field: f"The date must be on or after {what} ({_fmt(earlier)})"})
 
 
 def clean_sections(sections) -> str:
@@ -73,7 +61,7 @@ def step_refusal(slug: str, case: Case, target: Disagreement | None = None) -> s
         return "Record the notice of the appealable decision first."
     if slug == "appeal-mediation":
         if d.mediation_contacted_on is not None:
-            return f"Contact with the mediation adviser was already recorded on {_fmt(d.mediation_contacted_on)}."
+            return f"Contact with the mediation adviser was already recorded on {fmt_date(d.mediation_contacted_on)}."
         if d.appeal_registered_on is not None:
             return "An appeal is already registered."
         return None
@@ -87,11 +75,11 @@ def step_refusal(slug: str, case: Case, target: Disagreement | None = None) -> s
         if d.mediation_contacted_on is None:
             return "A certificate follows the family's contact with the mediation adviser: record that first."
         if d.certificate_issued_on is not None:
-            return f"The certificate was already recorded as issued on {_fmt(d.certificate_issued_on)}."
+            return f"The certificate was already recorded as issued on {fmt_date(d.certificate_issued_on)}."
         return None
     if slug == "appeal-register":
         if d.appeal_registered_on is not None:
-            return f"The appeal was already recorded as registered on {_fmt(d.appeal_registered_on)}."
+            return f"The appeal was already recorded as registered on {fmt_date(d.appeal_registered_on)}."
         if d.kind != DecisionKind.PLAN_CONTENTS and d.certificate_issued_on is None:
             return ("An appeal needs a mediation certificate unless it is only about section I of a plan "
                     "(Children and Families Act 2014 s.55). Record the certificate first.")
@@ -118,7 +106,7 @@ def step_refusal(slug: str, case: Case, target: Disagreement | None = None) -> s
         return None
     if slug == "appeal-complied":
         if d.complied_on is not None:
-            return f"The order was already recorded as complied with on {_fmt(d.complied_on)}."
+            return f"The order was already recorded as complied with on {fmt_date(d.complied_on)}."
         if ORDERS_WITH_STEPS.get(d.order) and d.first_step_on is None:
             return ("Record the draft plan issued, or the family told of the assessment, first "
                     "(SEND Regulations 2014 reg 44).")
@@ -168,8 +156,8 @@ def appeal_notice_record(*, actor, case: Case, version: int | None, token: uuid.
             allowed = ", ".join(DecisionKind(k).label.lower() for k in KINDS_BY_STAGE[case.stage])
             raise StepRefused({"kind": f"At the stage “{case.get_stage_display()}” the appealable decision can "
                                        f"only be: {allowed}."})
-        _not_future(notice_sent_on, "notice_sent_on")
-        _not_before(notice_sent_on, case.received_on, "notice_sent_on", "the date of the request")
+        not_future(notice_sent_on, "notice_sent_on")
+        not_before(notice_sent_on, case.received_on, "notice_sent_on", "the date of the request")
         d = audited_by(Disagreement(la_id=case.la_id, case=case, kind=kind, notice_sent_on=notice_sent_on), actor)
         d.save()
         _timeline(case=case, actor=actor, kind="appeal_notice", occurred_on=notice_sent_on,
@@ -184,8 +172,8 @@ def mediation_contact_record(*, actor, disagreement: Disagreement, version: int 
     case = disagreement.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("appeal-mediation", case, disagreement)
-        _not_future(contacted_on, "contacted_on")
-        _not_before(contacted_on, disagreement.notice_sent_on, "contacted_on", "the notice of the decision")
+        not_future(contacted_on, "contacted_on")
+        not_before(contacted_on, disagreement.notice_sent_on, "contacted_on", "the notice of the decision")
         disagreement.mediation_contacted_on, disagreement.mediation_wanted = contacted_on, bool(wanted)
         audited_by(disagreement, actor).save()
         what = "they want mediation" if wanted else "they do not want mediation: a certificate is due (reg 34)"
@@ -199,8 +187,8 @@ def mediation_held_record(*, actor, disagreement: Disagreement, version: int | N
     case = disagreement.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("appeal-mediation-held", case, disagreement)
-        _not_future(held_on, "held_on")
-        _not_before(held_on, disagreement.mediation_contacted_on, "held_on", "the contact with the mediation adviser")
+        not_future(held_on, "held_on")
+        not_before(held_on, disagreement.mediation_contacted_on, "held_on", "the contact with the mediation adviser")
         disagreement.mediation_held_on = held_on
         audited_by(disagreement, actor).save()
         _timeline(case=case, actor=actor, kind="appeal_mediation_held", occurred_on=held_on,
@@ -214,10 +202,10 @@ def certificate_record(*, actor, disagreement: Disagreement, version: int | None
     case = disagreement.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("appeal-certificate", case, disagreement)
-        _not_future(issued_on, "issued_on")
-        _not_before(issued_on, disagreement.mediation_contacted_on, "issued_on",
+        not_future(issued_on, "issued_on")
+        not_before(issued_on, disagreement.mediation_contacted_on, "issued_on",
                     "the contact with the mediation adviser")
-        _not_before(issued_on, disagreement.mediation_held_on, "issued_on", "the mediation")
+        not_before(issued_on, disagreement.mediation_held_on, "issued_on", "the mediation")
         disagreement.certificate_issued_on = issued_on
         audited_by(disagreement, actor).save()
         _timeline(case=case, actor=actor, kind="appeal_certificate", occurred_on=issued_on,
@@ -234,9 +222,9 @@ def appeal_register_record(*, actor, disagreement: Disagreement, version: int | 
         codes = clean_sections(sections)
         if disagreement.kind == DecisionKind.PLAN_CONTENTS and not codes:
             raise StepRefused({"sections": "Choose the sections appealed (B, F or I)"})
-        _not_future(registered_on, "registered_on")
-        _not_before(registered_on, disagreement.notice_sent_on, "registered_on", "the notice of the decision")
-        _not_before(registered_on, disagreement.certificate_issued_on, "registered_on", "the mediation certificate")
+        not_future(registered_on, "registered_on")
+        not_before(registered_on, disagreement.notice_sent_on, "registered_on", "the notice of the decision")
+        not_before(registered_on, disagreement.certificate_issued_on, "registered_on", "the mediation certificate")
         if codes != "I" and disagreement.certificate_issued_on is None:
             raise StepRefused("An appeal needs a mediation certificate unless it is only about section I, the school "
                               "or other institution named (Children and Families Act 2014 s.55). Record the "
@@ -258,8 +246,8 @@ def appeal_outcome_record(*, actor, disagreement: Disagreement, version: int | N
         _check("appeal-outcome", case, disagreement)
         if outcome not in Outcome.values:
             raise StepRefused({"outcome": "Choose the outcome of the appeal"})
-        _not_future(outcome_on, "outcome_on")
-        _not_before(outcome_on, disagreement.appeal_registered_on, "outcome_on", "the date the appeal was registered")
+        not_future(outcome_on, "outcome_on")
+        not_before(outcome_on, disagreement.appeal_registered_on, "outcome_on", "the date the appeal was registered")
         disagreement.outcome, disagreement.outcome_on = outcome, outcome_on
         audited_by(disagreement, actor).save()
         _link_cessation(disagreement, actor)
@@ -276,8 +264,8 @@ def appeal_order_record(*, actor, disagreement: Disagreement, version: int | Non
         _check("appeal-order", case, disagreement)
         if order not in Order.values:
             raise StepRefused({"order": "Choose what the council must do"})
-        _not_future(order_on, "order_on")
-        _not_before(order_on, disagreement.appeal_registered_on, "order_on", "the date the appeal was registered")
+        not_future(order_on, "order_on")
+        not_before(order_on, disagreement.appeal_registered_on, "order_on", "the date the appeal was registered")
         disagreement.order, disagreement.order_on = order, order_on
         audited_by(disagreement, actor).save()
         _timeline(case=case, actor=actor, kind="appeal_order", occurred_on=order_on,
@@ -291,8 +279,8 @@ def order_first_step_record(*, actor, disagreement: Disagreement, version: int |
     case = disagreement.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("appeal-first-step", case, disagreement)
-        _not_future(done_on, "done_on")
-        _not_before(done_on, disagreement.order_on, "done_on", "the order")
+        not_future(done_on, "done_on")
+        not_before(done_on, disagreement.order_on, "done_on", "the order")
         disagreement.first_step_on = done_on
         audited_by(disagreement, actor).save()
         what = "Draft plan issued" if disagreement.order == Order.MAKE_PLAN else "Family told of the assessment"
@@ -306,9 +294,9 @@ def order_complied_record(*, actor, disagreement: Disagreement, version: int | N
     case = disagreement.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("appeal-complied", case, disagreement)
-        _not_future(complied_on, "complied_on")
-        _not_before(complied_on, disagreement.order_on, "complied_on", "the order")
-        _not_before(complied_on, disagreement.first_step_on, "complied_on", "the first step")
+        not_future(complied_on, "complied_on")
+        not_before(complied_on, disagreement.order_on, "complied_on", "the order")
+        not_before(complied_on, disagreement.first_step_on, "complied_on", "the first step")
         disagreement.complied_on = complied_on
         audited_by(disagreement, actor).save()
         _timeline(case=case, actor=actor, kind="appeal_complied", occurred_on=complied_on,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from ehcflow.cases.access import can_change_case, children_visible_to, has_change_role
+from ehcflow.cases.checks import fmt_date, not_before
 from ehcflow.cases.models import (
     AdviceRequest,
     Case,
@@ -34,15 +35,6 @@ from ehcflow.deadlines import engine
 from ehcflow.deadlines.rules import RULES
 from ehcflow.people.models import Carer, CarerLink, Child, Setting
 from ehcflow.plans.models import Plan, PlanStatus
-
-
-def _fmt(d: datetime.date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
-def _not_before(value: datetime.date, earlier: datetime.date | None, field: str, what: str) -> None:
-    if earlier is not None and value < earlier:
-        raise StepRefused({field: f"The date must be on or after {what} ({_fmt(earlier)})"})
 
 
 def audited_by(obj, actor):
@@ -173,7 +165,7 @@ def decision_record(*, actor, case: Case, version: int | None, token: uuid.UUID 
                     outcome: str, reasons: str, panel: str = "") -> PanelDecision:
     """The panel's decision whether to assess (regs 4(1), 5(1)): within 6 weeks of the request."""
     with case_step(actor=actor, case=case, version=version, token=token):
-        _not_before(decided_on, case.received_on, "decided_on", "the date the request was received")
+        not_before(decided_on, case.received_on, "decided_on", "the date the request was received")
         before = case.stage
         _transition(case, "agree_to_assess" if outcome == "assess" else "refuse_to_assess", actor=actor)
         decision = audited_by(PanelDecision(la_id=case.la_id, case=case, decided_on=decided_on, outcome=outcome,
@@ -193,9 +185,9 @@ def advice_request_send(*, actor, case: Case, version: int | None, token: uuid.U
     with case_step(actor=actor, case=case, version=version, token=token):
         if case.stage not in (Stage.ASSESSING, Stage.DRAFTING):
             raise StepRefused("Advice can be requested only once the council has decided to assess.")
-        _not_before(sent_on, case.decision.decided_on, "sent_on", "the decision to assess")
+        not_before(sent_on, case.decision.decided_on, "sent_on", "the decision to assess")
         received_on = received_on or sent_on
-        _not_before(received_on, sent_on, "received_on", "the date it was sent")
+        not_before(received_on, sent_on, "received_on", "the date it was sent")
         advice = audited_by(AdviceRequest(la_id=case.la_id, case=case, advice_type=advice_type, advisor=advisor,
                                         sent_on=sent_on, received_on=received_on, question=question), actor)
         advice.save()
@@ -209,8 +201,8 @@ def advice_return_record(*, actor, advice: AdviceRequest, version: int | None, t
     case = advice.case
     with case_step(actor=actor, case=case, version=version, token=token):
         if advice.returned_on is not None:
-            raise StepRefused(f"This advice was already recorded as returned on {_fmt(advice.returned_on)}.")
-        _not_before(returned_on, advice.received_on, "returned_on", "the date the request for advice was received")
+            raise StepRefused(f"This advice was already recorded as returned on {fmt_date(advice.returned_on)}.")
+        not_before(returned_on, advice.received_on, "returned_on", "the date the request for advice was received")
         advice.returned_on = returned_on
         audited_by(advice, actor).save()
         _timeline(case=case, actor=actor, kind="advice_returned", occurred_on=returned_on,
@@ -223,7 +215,7 @@ def outcome_record(*, actor, case: Case, version: int | None, token: uuid.UUID |
     """The decision whether to issue a plan after assessment (reg 10(1): not to issue within 16 weeks)."""
     with case_step(actor=actor, case=case, version=version, token=token):
         if case.stage == Stage.ASSESSING:
-            _not_before(outcome_on, case.decision.decided_on, "outcome_on", "the decision to assess")
+            not_before(outcome_on, case.decision.decided_on, "outcome_on", "the decision to assess")
         before = case.stage
         _transition(case, "decide_to_issue" if outcome == "issue" else "decide_not_to_issue", actor=actor,
                     outcome=outcome, outcome_on=outcome_on, outcome_reasons=reasons)
@@ -241,7 +233,7 @@ def draft_serve(*, actor, case: Case, version: int | None, token: uuid.UUID | No
     """Serve the draft plan on the family (reg 13(1)): they have 15 days to comment."""
     with case_step(actor=actor, case=case, version=version, token=token):
         if case.stage == Stage.DRAFTING:
-            _not_before(served_on, case.outcome_on, "served_on", "the decision to issue a plan")
+            not_before(served_on, case.outcome_on, "served_on", "the decision to issue a plan")
             plan = case.plan
             problems = []
             if not plan.needs.filter(rank=1).exists():
@@ -259,7 +251,7 @@ def draft_serve(*, actor, case: Case, version: int | None, token: uuid.UUID | No
         audited_by(plan, actor).save()
         closes = served_on + datetime.timedelta(days=14)
         _timeline(case=case, actor=actor, kind="draft_served", occurred_on=served_on,
-                  summary=f"Draft plan served on the family; their 15 days to comment end on {_fmt(closes)}",
+                  summary=f"Draft plan served on the family; their 15 days to comment end on {fmt_date(closes)}",
                   from_stage=before, to_stage=case.stage)
     return plan
 
@@ -270,7 +262,7 @@ def comments_record(*, actor, case: Case, version: int | None, token: uuid.UUID 
     with case_step(actor=actor, case=case, version=version, token=token):
         if case.stage != Stage.DRAFT_SERVED:
             raise StepRefused("Comments can be recorded only while the draft plan is with the family.")
-        _not_before(received_on, case.plan.draft_served_on, "received_on", "the date the draft was served")
+        not_before(received_on, case.plan.draft_served_on, "received_on", "the date the draft was served")
         row = audited_by(ParentComments(la_id=case.la_id, case=case, received_on=received_on, comments=comments,
                                       requested_setting=requested_setting, meeting_requested=meeting_requested), actor)
         row.save()
@@ -287,7 +279,7 @@ def consultation_send(*, actor, case: Case, version: int | None, token: uuid.UUI
     with case_step(actor=actor, case=case, version=version, token=token):
         if case.stage not in (Stage.DRAFTING, Stage.DRAFT_SERVED):
             raise StepRefused("Schools can be consulted only while the plan is being drafted or is with the family.")
-        _not_before(sent_on, case.outcome_on, "sent_on", "the decision to issue a plan")
+        not_before(sent_on, case.outcome_on, "sent_on", "the decision to issue a plan")
         row = audited_by(Consultation(la_id=case.la_id, case=case, setting=setting, sent_on=sent_on), actor)
         row.save()
         _timeline(case=case, actor=actor, kind="consultation_sent", occurred_on=sent_on,
@@ -301,7 +293,7 @@ def consultation_response_record(*, actor, consultation: Consultation, version: 
     with case_step(actor=actor, case=case, version=version, token=token):
         if consultation.response:
             raise StepRefused("This school's response is already recorded.")
-        _not_before(responded_on, consultation.sent_on, "responded_on", "the date of the consultation")
+        not_before(responded_on, consultation.sent_on, "responded_on", "the date of the consultation")
         consultation.responded_on, consultation.response, consultation.notes = responded_on, response, notes
         audited_by(consultation, actor).save()
         verdict = "can meet" if response == "agreed" else "cannot meet"
@@ -317,11 +309,11 @@ def final_plan_issue(*, actor, case: Case, version: int | None, token: uuid.UUID
         if case.stage != Stage.DRAFT_SERVED:
             raise StepRefused("A final plan can be issued only after the draft plan has been served.")
         plan = case.plan
-        _not_before(issued_on, plan.draft_served_on, "issued_on", "the date the draft was served")
+        not_before(issued_on, plan.draft_served_on, "issued_on", "the date the draft was served")
         # reg 13(1)(a): the family has at least 15 days beginning with service to comment.
         closes = plan.draft_served_on + datetime.timedelta(days=14)
         if issued_on <= closes and not case.comments.exists():
-            raise StepRefused({"issued_on": f"The family has until {_fmt(closes)} to comment on the draft. "
+            raise StepRefused({"issued_on": f"The family has until {fmt_date(closes)} to comment on the draft. "
                                             "Issue the final plan after that, or record their comments first."})
         if named_setting is None and not setting_type:
             raise StepRefused({"named_setting": "Name the school or setting, or give the type of setting"})
@@ -353,7 +345,7 @@ def exception_record(*, actor, case: Case, version: int | None, token: uuid.UUID
     with case_step(actor=actor, case=case, version=version, token=token):
         if not case.is_open:
             raise StepRefused("Exceptions can be recorded only on a case that is still open.")
-        _not_before(recorded_on, case.received_on, "recorded_on", "the date the request was received")
+        not_before(recorded_on, case.received_on, "recorded_on", "the date the request was received")
         record = engine.ExceptionRecord(deadline_key=deadline_key, reason=reason, evidence=evidence,
                                         recorded_on=recorded_on,
                                         ref=str(advice_request.pk) if advice_request else None)
@@ -374,7 +366,7 @@ def exception_record(*, actor, case: Case, version: int | None, token: uuid.UUID
 def case_withdraw(*, actor, case: Case, version: int | None, token: uuid.UUID | None,
                   withdrawn_on: datetime.date, reason: str) -> Case:
     with case_step(actor=actor, case=case, version=version, token=token):
-        _not_before(withdrawn_on, case.received_on, "withdrawn_on", "the date the request was received")
+        not_before(withdrawn_on, case.received_on, "withdrawn_on", "the date the request was received")
         before = case.stage
         _transition(case, "withdraw", actor=actor, withdrawn_on=withdrawn_on, withdrawal_reason=reason)
         _timeline(case=case, actor=actor, kind="withdrawn", occurred_on=withdrawn_on, summary="Request withdrawn",

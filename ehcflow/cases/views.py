@@ -16,26 +16,26 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ehcflow.accounts.models import Role, User
+from ehcflow.appeals import steps as appeal_steps  # ehcflow.appeals
+from ehcflow.appeals.selectors import case_section as appeals_section  # ehcflow.appeals
 from ehcflow.cases import forms as f
 from ehcflow.cases import services
 from ehcflow.cases.access import can_change_case, children_visible_to, has_change_role, user_team_ids
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.selectors import case_deadline_rows, case_get, case_list, rag_for, submission_seen
+from ehcflow.ceasing import steps as lifecycle_steps  # ehcflow.ceasing, ehcflow.moves
+from ehcflow.ceasing.selectors import case_section as ceasing_section  # ehcflow.ceasing, ehcflow.moves
 from ehcflow.core.errors import DuplicateSubmission, NotAllowed, StaleForm, StepRefused
 from ehcflow.core.models import RecordView
 from ehcflow.plans import services as plan_services
+from ehcflow.reassessment import steps as reassessment_steps  # ehcflow.reassessment
+from ehcflow.reassessment.selectors import case_section as reassessment_section  # ehcflow.reassessment
 from ehcflow.reviews import forms as rf
 from ehcflow.reviews import services as review_services
 from ehcflow.reviews.selectors import review_section, step_target, version_comparison
+from ehcflow.teams.models import Team
 from ehcflow.transfers import forms as tf  # ehcflow.transfers
 from ehcflow.transfers import services as transfer_services  # ehcflow.transfers
-from ehcflow.ceasing import steps as lifecycle_steps  # ehcflow.ceasing, ehcflow.moves
-from ehcflow.ceasing.selectors import case_section as ceasing_section  # ehcflow.ceasing, ehcflow.moves
-from ehcflow.reassessment import steps as reassessment_steps  # ehcflow.reassessment
-from ehcflow.reassessment.selectors import case_section as reassessment_section  # ehcflow.reassessment
-from ehcflow.appeals import steps as appeal_steps  # ehcflow.appeals
-from ehcflow.appeals.selectors import case_section as appeals_section  # ehcflow.appeals
-from ehcflow.teams.models import Team
 
 PAGE_SIZE = 50
 

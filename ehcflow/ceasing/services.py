@@ -15,8 +15,7 @@ the child turns 16). Reasons are the SEN2 CeaseReason codes.
 import datetime
 import uuid
 
-from django.utils import timezone
-
+from ehcflow.cases.checks import fmt_date, not_before, not_future, plan_of
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.services import _timeline, audited_by, case_step
 from ehcflow.ceasing.models import AppealOutcome, CeaseDecision, Cessation
@@ -35,18 +34,7 @@ ADULT_ESTATE_AGE = 19  # SEN2 CeaseReason 1: "or 19 if entering the adult estate
 AGE_LIMIT_WARNING_MONTHS = 12
 
 
-def _fmt(d: datetime.date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
-
-def _not_future(value: datetime.date, field: str) -> None:
-    if value > timezone.localdate():
-        raise StepRefused({field: "The date must be today or in the past"})
-
-
-def _not_before(value: datetime.date, earlier: datetime.date | None, field: str, what: str) -> None:
-    if earlier is not None and value < earlier:
-        raise StepRefused({field: f"The date must be on or after {what} ({_fmt(earlier)})"})
 
 
 def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
@@ -83,15 +71,15 @@ def reason_refusal(reason: str, date_of_birth: datetime.date, on: datetime.date,
         limit = age_limit_due(date_of_birth)
         if ceasing and on < limit:
             return (f"The plan reaches its age limit at the end of the academic year in which the young person "
-                    f"turns 25, on {_fmt(limit)} (Children and Families Act 2014 s.46). It cannot cease for that "
+                    f"turns 25, on {fmt_date(limit)} (Children and Families Act 2014 s.46). It cannot cease for that "
                     f"reason before then.")
         if not ceasing and limit > _add_months(on, AGE_LIMIT_WARNING_MONTHS):
-            return (f"The plan reaches its age limit only on {_fmt(limit)}, the end of the academic year in which "
+            return (f"The plan reaches its age limit only on {fmt_date(limit)}, the end of the academic year in which "
                     f"the young person turns 25 (Children and Families Act 2014 s.46): too far ahead to propose "
                     f"ceasing for that reason.")
     if reason in OVER_SCHOOL_AGE_REASONS and on <= school_leaving_date(date_of_birth):
         return (f"“{CeaseReason(reason).label}” applies only to a young person over compulsory school age, which "
-                f"ends on {_fmt(school_leaving_date(date_of_birth))} (Education Act 1996 s.8).")
+                f"ends on {fmt_date(school_leaving_date(date_of_birth))} (Education Act 1996 s.8).")
     if reason == CeaseReason.TRANSFERRED_LA and not ceasing:
         return ("Reason 5 is recorded only by sending the plan to the new council: record the move out instead "
                 "(SEND Regulations 2014 reg 15).")
@@ -106,12 +94,6 @@ def _add_months(d: datetime.date, n: int) -> datetime.date:
     return add_months(d, n)
 
 
-def _plan_of(case: Case) -> Plan | None:
-    try:
-        return case.plan
-    except Case.plan.RelatedObjectDoesNotExist:
-        return None
-
 
 def open_cessation(plan: Plan) -> Cessation | None:
     return next((c for c in plan.cessations.all() if c.is_open), None)
@@ -119,7 +101,7 @@ def open_cessation(plan: Plan) -> Cessation | None:
 
 def step_refusal(slug: str, case: Case, target=None) -> str | None:
     """Why this ceasing step is not possible on this case now, or None when it is."""
-    plan = _plan_of(case)
+    plan = plan_of(case)
     if case.stage != Stage.PLAN_ISSUED or plan is None:
         return "A plan can be ceased only while it is maintained (after the final plan is issued, before it ceases)."
     cessation = target if isinstance(target, Cessation) else open_cessation(plan)
@@ -134,7 +116,7 @@ def step_refusal(slug: str, case: Case, target=None) -> str | None:
         if no_consult:
             return "No consultation is needed for this reason."
         if cessation.consulted_on is not None:
-            return f"The consultation was already recorded on {_fmt(cessation.consulted_on)}."
+            return f"The consultation was already recorded on {fmt_date(cessation.consulted_on)}."
         return None
     if slug == "cease-decide":
         if no_consult:
@@ -149,7 +131,7 @@ def step_refusal(slug: str, case: Case, target=None) -> str | None:
         if cessation.decision != CeaseDecision.CEASE or cessation.notice_sent_on is None:
             return "An appeal can be recorded only after the notice of the decision to cease has been sent."
         if cessation.appeal_registered_on is not None:
-            return f"An appeal was already recorded as registered on {_fmt(cessation.appeal_registered_on)}."
+            return f"An appeal was already recorded as registered on {fmt_date(cessation.appeal_registered_on)}."
         return None
     if slug == "cease-appeal-outcome":
         if not cessation.appeal_pending:
@@ -191,8 +173,8 @@ def cease_propose(*, actor, plan: Plan, version: int | None, token: uuid.UUID | 
     case = plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("cease-propose", case)
-        _not_future(proposed_on, "proposed_on")
-        _not_before(proposed_on, plan.issued_on, "proposed_on", "the date the plan was issued")
+        not_future(proposed_on, "proposed_on")
+        not_before(proposed_on, plan.issued_on, "proposed_on", "the date the plan was issued")
         refused = reason_refusal(reason, case.child.date_of_birth, proposed_on, adult_estate=adult_estate,
                                  details=reason_details)
         if refused:
@@ -214,8 +196,8 @@ def cease_consultation_record(*, actor, cessation: Cessation, version: int | Non
     case = cessation.plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("cease-consult", case, cessation)
-        _not_future(consulted_on, "consulted_on")
-        _not_before(consulted_on, cessation.proposed_on, "consulted_on", "the date ceasing was proposed")
+        not_future(consulted_on, "consulted_on")
+        not_before(consulted_on, cessation.proposed_on, "consulted_on", "the date ceasing was proposed")
         if not views.strip():
             raise StepRefused({"views": "Enter what the family, young person and setting said"})
         cessation.consulted_on, cessation.views = consulted_on, views
@@ -234,18 +216,18 @@ def cease_decision_record(*, actor, cessation: Cessation, version: int | None, t
         _check("cease-decide", case, cessation)
         if decision not in CeaseDecision.values:
             raise StepRefused({"decision": "Choose whether to cease the plan"})
-        _not_future(decision_on, "decision_on")
-        _not_before(decision_on, cessation.consulted_on, "decision_on", "the consultation")
+        not_future(decision_on, "decision_on")
+        not_before(decision_on, cessation.consulted_on, "decision_on", "the consultation")
         if decision == CeaseDecision.CEASE:
             if notice_sent_on is None:
                 raise StepRefused({"notice_sent_on": "Enter the date the notice with the right to appeal was sent"})
-            _not_future(notice_sent_on, "notice_sent_on")
-            _not_before(notice_sent_on, decision_on, "notice_sent_on", "the decision")
+            not_future(notice_sent_on, "notice_sent_on")
+            not_before(notice_sent_on, decision_on, "notice_sent_on", "the decision")
         cessation.decision, cessation.decision_on = decision, decision_on
         cessation.notice_sent_on = notice_sent_on if decision == CeaseDecision.CEASE else None
         audited_by(cessation, actor).save()
         if decision == CeaseDecision.CEASE:
-            summary = (f"Decision to cease the plan sent to the family on {_fmt(notice_sent_on)} with their right to "
+            summary = (f"Decision to cease the plan sent to the family on {fmt_date(notice_sent_on)} with their right to "
                        "appeal to the SEND Tribunal; the plan is maintained while an appeal is pending")
         else:
             summary = "Decided not to cease the plan: it continues to be maintained"
@@ -259,8 +241,8 @@ def cease_appeal_record(*, actor, cessation: Cessation, version: int | None, tok
     case = cessation.plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("cease-appeal", case, cessation)
-        _not_future(registered_on, "registered_on")
-        _not_before(registered_on, cessation.notice_sent_on, "registered_on", "the notice of the decision")
+        not_future(registered_on, "registered_on")
+        not_before(registered_on, cessation.notice_sent_on, "registered_on", "the notice of the decision")
         cessation.appeal_registered_on = registered_on
         audited_by(cessation, actor).save()
         _timeline(case=case, actor=actor, kind="cease_appeal_registered", occurred_on=registered_on,
@@ -277,8 +259,8 @@ def cease_appeal_outcome_record(*, actor, cessation: Cessation, version: int | N
         _check("cease-appeal-outcome", case, cessation)
         if outcome not in AppealOutcome.values:
             raise StepRefused({"outcome": "Choose the outcome of the appeal"})
-        _not_future(concluded_on, "concluded_on")
-        _not_before(concluded_on, cessation.appeal_registered_on, "concluded_on", "the date the appeal was registered")
+        not_future(concluded_on, "concluded_on")
+        not_before(concluded_on, cessation.appeal_registered_on, "concluded_on", "the date the appeal was registered")
         cessation.appeal_concluded_on, cessation.appeal_outcome = concluded_on, outcome
         audited_by(cessation, actor).save()
         _timeline(case=case, actor=actor, kind="cease_appeal_concluded", occurred_on=concluded_on,
@@ -292,10 +274,10 @@ def cease_plan(*, actor, cessation: Cessation, version: int | None, token: uuid.
     case = cessation.plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("cease", case, cessation)
-        _not_future(ceased_on, "ceased_on")
-        _not_before(ceased_on, cessation.notice_sent_on or cessation.proposed_on, "ceased_on",
+        not_future(ceased_on, "ceased_on")
+        not_before(ceased_on, cessation.notice_sent_on or cessation.proposed_on, "ceased_on",
                     "the notice of the decision" if cessation.notice_sent_on else "the date ceasing was proposed")
-        _not_before(ceased_on, cessation.appeal_concluded_on, "ceased_on", "the end of the appeal")
+        not_before(ceased_on, cessation.appeal_concluded_on, "ceased_on", "the end of the appeal")
         refused = reason_refusal(cessation.reason, case.child.date_of_birth, ceased_on,
                                  adult_estate=cessation.adult_estate, ceasing=True, details=cessation.reason_details
                                  or "-")

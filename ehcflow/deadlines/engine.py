@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ehcflow.deadlines.rules import RULES, amended_plan_final_from_proposals_due
 from ehcflow.deadlines.phase_transfer import PhaseTransferClock  # noqa: F401 (part of CaseFacts)
+from ehcflow.deadlines.rules import RULES, amended_plan_final_from_proposals_due
 
 STATUS_OPEN = "open"
 STATUS_MET = "met"

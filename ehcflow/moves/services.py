@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ehcflow.cases.access import has_change_role
+from ehcflow.cases.checks import fmt_date, not_before, not_future
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.services import _claim_token, _timeline, audited_by, case_refresh_deadlines, case_step
 from ehcflow.ceasing.services import cease_for_transfer, open_cessation
@@ -26,18 +27,7 @@ from ehcflow.plans.models import Plan, PlanStatus
 MOVES_STEPS = ("move-out", "move-out-sent", "move-in-notified")
 
 
-def _fmt(d: datetime.date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
-
-def _not_future(value: datetime.date, field: str) -> None:
-    if value > timezone.localdate():
-        raise StepRefused({field: "The date must be today or in the past"})
-
-
-def _not_before(value: datetime.date, earlier: datetime.date | None, field: str, what: str) -> None:
-    if earlier is not None and value < earlier:
-        raise StepRefused({field: f"The date must be on or after {what} ({_fmt(earlier)})"})
 
 
 def open_transfer(plan: Plan, direction: str) -> LaTransfer | None:
@@ -95,8 +85,8 @@ def move_out_record(*, actor, plan: Plan, version: int | None, token: uuid.UUID 
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("move-out", case)
         _check_other_la(actor, other_la_code, other_la_name)
-        _not_future(learnt_on, "learnt_on")
-        _not_before(learnt_on, plan.issued_on, "learnt_on", "the date the plan was issued")
+        not_future(learnt_on, "learnt_on")
+        not_before(learnt_on, plan.issued_on, "learnt_on", "the date the plan was issued")
         transfer = audited_by(LaTransfer(la_id=case.la_id, plan=plan, direction=Direction.OUT,
                                          other_la_code=other_la_code, other_la_name=other_la_name.strip(),
                                          learnt_on=learnt_on, move_on=move_on, notes=notes), actor)
@@ -104,8 +94,8 @@ def move_out_record(*, actor, plan: Plan, version: int | None, token: uuid.UUID 
         transfer.save()
         _timeline(case=case, actor=actor, kind="move_out_recorded", occurred_on=learnt_on,
                   summary=f"Family moving to {transfer.other_la_name}"
-                          + (f" on {_fmt(move_on)}" if move_on else "")
-                          + f"; the plan must be sent by {_fmt(plan_transfer_due(learnt_on, move_on))} (reg 15(2))",
+                          + (f" on {fmt_date(move_on)}" if move_on else "")
+                          + f"; the plan must be sent by {fmt_date(plan_transfer_due(learnt_on, move_on))} (reg 15(2))",
                   reason=notes)
     return transfer
 
@@ -118,9 +108,9 @@ def move_out_sent_record(*, actor, la_transfer: LaTransfer, version: int | None,
     case = plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("move-out-sent", case, transfer)
-        _not_future(transferred_on, "transferred_on")
-        _not_before(transferred_on, transfer.learnt_on, "transferred_on", "the date the council learnt of the move")
-        _not_before(transferred_on, transfer.move_on, "transferred_on", "the date of the move")
+        not_future(transferred_on, "transferred_on")
+        not_before(transferred_on, transfer.learnt_on, "transferred_on", "the date the council learnt of the move")
+        not_before(transferred_on, transfer.move_on, "transferred_on", "the date of the move")
         transfer.transferred_on = transferred_on
         audited_by(transfer, actor).save()
         due = plan_transfer_due(transfer.learnt_on, transfer.move_on)
@@ -138,8 +128,8 @@ def move_in_notified_record(*, actor, la_transfer: LaTransfer, version: int | No
     case = transfer.plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("move-in-notified", case, transfer)
-        _not_future(notified_on, "notified_on")
-        _not_before(notified_on, transfer.transferred_on, "notified_on", "the date the plan transferred")
+        not_future(notified_on, "notified_on")
+        not_before(notified_on, transfer.transferred_on, "notified_on", "the date the plan transferred")
         transfer.family_notified_on = notified_on
         audited_by(transfer, actor).save()
         _timeline(case=case, actor=actor, kind="move_in_notified", occurred_on=notified_on,
@@ -165,9 +155,9 @@ def move_in_record(*, actor, token: uuid.UUID | None, child_details: dict, other
     dob = child_details.get("date_of_birth")
     if dob is not None and plan_issued_on < dob:
         raise StepRefused({"plan_issued_on": "The plan's date must be after the child's date of birth"})
-    _not_before(transferred_on, plan_issued_on, "transferred_on", "the date of the plan")
+    not_before(transferred_on, plan_issued_on, "transferred_on", "the date of the plan")
     if plan_or_last_review_on is not None:
-        _not_before(plan_or_last_review_on, plan_issued_on, "plan_or_last_review_on", "the date of the plan")
+        not_before(plan_or_last_review_on, plan_issued_on, "plan_or_last_review_on", "the date of the plan")
         if plan_or_last_review_on > transferred_on:
             raise StepRefused({"plan_or_last_review_on": "The last review must be before the transfer"})
     _claim_token(token=token, actor=actor, case=None)
@@ -198,8 +188,8 @@ def move_in_record(*, actor, token: uuid.UUID | None, child_details: dict, other
     since = plan_or_last_review_on or plan_issued_on
     _timeline(case=case, actor=actor, kind="move_in_recorded", occurred_on=transferred_on,
               summary=f"EHC plan transferred from {transfer.other_la_name}: tell the family by "
-                      f"{_fmt(transfer_family_notice_due(transferred_on))} (reg 15(4)); review by "
-                      f"{_fmt(transfer_review_due(transferred_on, since))} (reg 15(5))",
+                      f"{fmt_date(transfer_family_notice_due(transferred_on))} (reg 15(4)); review by "
+                      f"{fmt_date(transfer_review_due(transferred_on, since))} (reg 15(5))",
               to_stage=case.stage, reason=notes)
     case_refresh_deadlines(case=case)
     return case

@@ -6,8 +6,8 @@ from django.conf import settings
 
 from ehcflow.cases.models import Case
 from ehcflow.deadlines.engine import ExceptionRecord, ReassessmentClock
-from ehcflow.reassessment.services import reassessments_of
 from ehcflow.deadlines.rules import REASSESSMENT_DECISION_DAYS, reassessment_decision_due, reassessment_plan_due
+from ehcflow.reassessment.services import reassessments_of
 
 
 def decision_days() -> int:

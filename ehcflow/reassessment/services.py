@@ -19,8 +19,8 @@ import datetime
 import uuid
 
 from django.db.models import Prefetch, prefetch_related_objects
-from django.utils import timezone
 
+from ehcflow.cases.checks import fmt_date, not_before, not_future, plan_of
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.services import _timeline, audited_by, case_step
 from ehcflow.core.errors import StepRefused
@@ -32,25 +32,8 @@ from ehcflow.reassessment.models import ReassessDecision, Reassessment, Reassess
 REASSESSMENT_STEPS = ("reassess-request", "reassess-decide", "reassess-exception", "reassess-plan")
 
 
-def _fmt(d: datetime.date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
 
-def _not_future(value: datetime.date, field: str) -> None:
-    if value > timezone.localdate():
-        raise StepRefused({field: "The date must be today or in the past"})
-
-
-def _not_before(value: datetime.date, earlier: datetime.date | None, field: str, what: str) -> None:
-    if earlier is not None and value < earlier:
-        raise StepRefused({field: f"The date must be on or after {what} ({_fmt(earlier)})"})
-
-
-def _plan_of(case: Case) -> Plan | None:
-    try:
-        return case.plan
-    except Case.plan.RelatedObjectDoesNotExist:
-        return None
 
 
 def reassessments_of(plan: Plan) -> list[Reassessment]:
@@ -75,13 +58,13 @@ def plan_is_being_reassessed(plan: Plan) -> bool:
 
 def step_refusal(slug: str, case: Case, target=None) -> str | None:
     """Why this re-assessment step is not possible on this case now, or None when it is."""
-    plan = _plan_of(case)
+    plan = plan_of(case)
     if case.stage != Stage.PLAN_ISSUED or plan is None or not plan.issued_on:
         return "A plan can be re-assessed only while it is maintained (after the final plan is issued)."
     current = open_reassessment(plan)
     if slug == "reassess-request":
         if current is not None:
-            return (f"A re-assessment requested on {_fmt(current.requested_on)} is still open. Finish it before "
+            return (f"A re-assessment requested on {fmt_date(current.requested_on)} is still open. Finish it before "
                     "recording another.")
         return None
     item = target if isinstance(target, Reassessment) else current
@@ -113,8 +96,8 @@ def reassessment_request(*, actor, plan: Plan, version: int | None, token: uuid.
         _check("reassess-request", case)
         if requested_by not in RequestedBy.values:
             raise StepRefused({"requested_by": "Select who asked for the re-assessment"})
-        _not_future(requested_on, "requested_on")
-        _not_before(requested_on, plan.issued_on, "requested_on", "the date the plan was issued")
+        not_future(requested_on, "requested_on")
+        not_before(requested_on, plan.issued_on, "requested_on", "the date the plan was issued")
         item = audited_by(Reassessment(la_id=case.la_id, plan=plan, requested_on=requested_on,
                                        requested_by=requested_by, reasons=reasons), actor)
         item.save()
@@ -133,8 +116,8 @@ def reassessment_decision_record(*, actor, reassessment: Reassessment, version: 
         _check("reassess-decide", case, reassessment)
         if decision not in ReassessDecision.values:
             raise StepRefused({"decision": "Select whether to re-assess"})
-        _not_future(decision_on, "decision_on")
-        _not_before(decision_on, reassessment.requested_on, "decision_on", "the date of the request")
+        not_future(decision_on, "decision_on")
+        not_before(decision_on, reassessment.requested_on, "decision_on", "the date of the request")
         if decision == ReassessDecision.REASSESS and plan_is_being_amended(reassessment.plan):
             raise StepRefused({"decision": "Proposed amendments to this plan are open (SEND Regulations 2014 reg "
                                            "22): issue the amended plan or a notice of not amending before deciding "
@@ -152,7 +135,7 @@ def reassessment_decision_record(*, actor, reassessment: Reassessment, version: 
             from ehcflow.deadlines.rules import reassessment_plan_due
 
             summary = (f"Decided to re-assess the plan: the plan after re-assessment is due by "
-                       f"{_fmt(reassessment_plan_due(decision_on))} (SEND Regulations 2014 reg 27(2))")
+                       f"{fmt_date(reassessment_plan_due(decision_on))} (SEND Regulations 2014 reg 27(2))")
         audited_by(reassessment, actor).save()
         _timeline(case=case, actor=actor, kind="reassessment_decision", occurred_on=decision_on, summary=summary,
                   reason=reasons)
@@ -168,8 +151,8 @@ def reassessment_exception_record(*, actor, reassessment: Reassessment, version:
     case = reassessment.plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("reassess-exception", case, reassessment)
-        _not_future(recorded_on, "recorded_on")
-        _not_before(recorded_on, reassessment.decision_on, "recorded_on", "the decision to re-assess")
+        not_future(recorded_on, "recorded_on")
+        not_before(recorded_on, reassessment.decision_on, "recorded_on", "the decision to re-assess")
         record = engine.ExceptionRecord(deadline_key="reassessment_plan", reason=reason, evidence=evidence,
                                         recorded_on=recorded_on, ref=str(reassessment.pk))
         try:
@@ -192,8 +175,8 @@ def reassessment_plan_issue(*, actor, reassessment: Reassessment, version: int |
     plan = reassessment.plan
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("reassess-plan", case, reassessment)
-        _not_future(plan_issued_on, "plan_issued_on")
-        _not_before(plan_issued_on, reassessment.decision_on, "plan_issued_on", "the decision to re-assess")
+        not_future(plan_issued_on, "plan_issued_on")
+        not_before(plan_issued_on, reassessment.decision_on, "plan_issued_on", "the decision to re-assess")
         reassessment.plan_issued_on = reassessment.completed_on = plan_issued_on
         audited_by(reassessment, actor).save()
         row = plan_version_record(actor=actor, plan=plan, kind="amended", issued_on=plan_issued_on)

@@ -15,6 +15,7 @@ import uuid
 
 from django.utils import timezone
 
+from ehcflow.cases.checks import fmt_date, not_before, not_future, plan_of
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.services import _timeline, audited_by, case_step
 from ehcflow.core.errors import StepRefused
@@ -28,23 +29,12 @@ from ehcflow.deadlines.rules import (
 from ehcflow.people.models import Setting
 from ehcflow.plans.models import Plan
 from ehcflow.plans.services import plan_is_being_amended, plan_version_record
-from ehcflow.reviews.models import AmendmentOutcome, Amendment, AnnualReview, ReviewDecision
+from ehcflow.reviews.models import Amendment, AmendmentOutcome, AnnualReview, ReviewDecision
 
 PLAN_CONTENT_STEPS = ("plan-sections", "need", "plan-outcome", "provision")
 
 
-def _fmt(d: datetime.date) -> str:
-    return f"{d.day} {d:%B %Y}"
 
-
-def _not_future(value: datetime.date, field: str) -> None:
-    if value > timezone.localdate():
-        raise StepRefused({field: "The date must be today or in the past"})
-
-
-def _not_before(value: datetime.date, earlier: datetime.date | None, field: str, what: str) -> None:
-    if earlier is not None and value < earlier:
-        raise StepRefused({field: f"The date must be on or after {what} ({_fmt(earlier)})"})
 
 
 def open_review(plan: Plan) -> AnnualReview | None:
@@ -55,12 +45,6 @@ def open_amendment(plan: Plan) -> Amendment | None:
     return next((a for a in plan.amendments.all() if a.is_open), None)
 
 
-def _plan_of(case: Case) -> Plan | None:
-    try:
-        return case.plan
-    except Case.plan.RelatedObjectDoesNotExist:
-        return None
-
 
 def _being_reassessed(plan: Plan) -> bool:
     from ehcflow.plans.services import _plan_is_being_reassessed  # ehcflow.reassessment
@@ -70,7 +54,7 @@ def _being_reassessed(plan: Plan) -> bool:
 
 def step_refusal(slug: str, case: Case, target=None) -> str | None:
     """Why this step is not possible on this case now, or None when it is. One rule for pages and services."""
-    plan = _plan_of(case)
+    plan = plan_of(case)
     if case.stage != Stage.PLAN_ISSUED or plan is None:
         return "Annual reviews and amendments are possible only once the final plan is issued."
     review = target if isinstance(target, AnnualReview) else open_review(plan)
@@ -85,14 +69,14 @@ def step_refusal(slug: str, case: Case, target=None) -> str | None:
         if review is None or not review.is_open:
             return "There is no open annual review: arrange one first."
         if slug == "review-invitations" and review.invitations_sent_on is not None:
-            return f"Invitations were already recorded as sent on {_fmt(review.invitations_sent_on)}."
+            return f"Invitations were already recorded as sent on {fmt_date(review.invitations_sent_on)}."
         if slug == "review-meeting" and review.held_on is not None:
-            return f"The review meeting was already recorded as held on {_fmt(review.held_on)}."
+            return f"The review meeting was already recorded as held on {fmt_date(review.held_on)}."
         if slug == "review-report":
             if review.held_on is None:
                 return "A review report can be recorded only after the review meeting has been held."
             if review.report_received_on is not None:
-                return f"The review report was already recorded as received on {_fmt(review.report_received_on)}."
+                return f"The review report was already recorded as received on {fmt_date(review.report_received_on)}."
         if slug == "review-decision":
             if review.held_on is None:
                 return "The review decision can be recorded only after the review meeting has been held."
@@ -125,7 +109,7 @@ def review_arrange(*, actor, plan: Plan, version: int | None, token: uuid.UUID |
     case = plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("review-arrange", case)
-        _not_before(meeting_on, plan.issued_on, "meeting_on", "the date the plan was issued")
+        not_before(meeting_on, plan.issued_on, "meeting_on", "the date the plan was issued")
         if arranged_by not in dict(AnnualReview.ARRANGED_BY):
             raise StepRefused({"arranged_by": "Choose who arranges the meeting"})
         review = audited_by(AnnualReview(la_id=case.la_id, plan=plan, meeting_on=meeting_on,
@@ -133,8 +117,8 @@ def review_arrange(*, actor, plan: Plan, version: int | None, token: uuid.UUID |
         review.save()
         who = "the council" if arranged_by == "la" else "the school or college"
         _timeline(case=case, actor=actor, kind="review_arranged", occurred_on=timezone.localdate(),
-                  summary=f"Annual review meeting arranged by {who} for {_fmt(meeting_on)}; invitations and advice "
-                          f"to go out by {_fmt(review_notice_due(meeting_on))}", reason=notes)
+                  summary=f"Annual review meeting arranged by {who} for {fmt_date(meeting_on)}; invitations and advice "
+                          f"to go out by {fmt_date(review_notice_due(meeting_on))}", reason=notes)
     return review
 
 
@@ -144,10 +128,10 @@ def review_invitations_record(*, actor, review: AnnualReview, version: int | Non
     case = review.plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("review-invitations", case, review)
-        _not_future(sent_on, "sent_on")
-        _not_before(sent_on, review.plan.issued_on, "sent_on", "the date the plan was issued")
+        not_future(sent_on, "sent_on")
+        not_before(sent_on, review.plan.issued_on, "sent_on", "the date the plan was issued")
         if sent_on > review.meeting_on:
-            raise StepRefused({"sent_on": f"Invitations must be sent before the meeting ({_fmt(review.meeting_on)})"})
+            raise StepRefused({"sent_on": f"Invitations must be sent before the meeting ({fmt_date(review.meeting_on)})"})
         review.invitations_sent_on = sent_on
         audited_by(review, actor).save()
         late = sent_on > review_notice_due(review.meeting_on)
@@ -164,8 +148,8 @@ def review_meeting_record(*, actor, review: AnnualReview, version: int | None, t
     case = plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("review-meeting", case, review)
-        _not_future(held_on, "held_on")
-        _not_before(held_on, plan.issued_on, "held_on", "the date the plan was issued")
+        not_future(held_on, "held_on")
+        not_before(held_on, plan.issued_on, "held_on", "the date the plan was issued")
         if preparing_for_adulthood(case.child.date_of_birth, held_on) and not pfa_discussed:
             raise StepRefused({"pfa_discussed": "From Year 9 every review must consider preparation for adulthood "
                                                 "(SEND Regulations 2014 reg 20(6)). Record that it was discussed."})
@@ -176,7 +160,7 @@ def review_meeting_record(*, actor, review: AnnualReview, version: int | None, t
         audited_by(review, actor).save()
         _timeline(case=case, actor=actor, kind="review_meeting_held", occurred_on=held_on,
                   summary=f"Annual review meeting held; the council's decision is due by "
-                          f"{_fmt(review_decision_due(held_on))}"
+                          f"{fmt_date(review_decision_due(held_on))}"
                           + ("; preparation for adulthood discussed" if pfa_discussed else ""), reason=notes)
     return review
 
@@ -187,8 +171,8 @@ def review_report_record(*, actor, review: AnnualReview, version: int | None, to
     case = review.plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("review-report", case, review)
-        _not_future(received_on, "received_on")
-        _not_before(received_on, review.held_on, "received_on", "the review meeting")
+        not_future(received_on, "received_on")
+        not_before(received_on, review.held_on, "received_on", "the review meeting")
         review.report_received_on = received_on
         audited_by(review, actor).save()
         _timeline(case=case, actor=actor, kind="review_report_received", occurred_on=received_on,
@@ -212,8 +196,8 @@ def review_decision_record(*, actor, review: AnnualReview, version: int | None, 
         _check("review-decision", case, review)
         if decision not in ReviewDecision.values:
             raise StepRefused({"decision": "Choose maintain, amend or cease"})
-        _not_future(decision_on, "decision_on")
-        _not_before(decision_on, review.held_on, "decision_on", "the review meeting")
+        not_future(decision_on, "decision_on")
+        not_before(decision_on, review.held_on, "decision_on", "the review meeting")
         if decision == ReviewDecision.AMEND and not proposals.strip():
             raise StepRefused({"proposals": "Say what the council proposes to change: the proposed amendments "
                                             "are sent with the decision"})
@@ -227,8 +211,8 @@ def review_decision_record(*, actor, review: AnnualReview, version: int | None, 
             audited_by(Amendment(la_id=case.la_id, plan=plan, review=review, proposals_sent_on=decision_on,
                                  proposals=proposals), actor).save()
             summary = (f"Review decision: amend the plan. Proposed amendments sent with the decision; the family's "
-                       f"views are due by {_fmt(amendment_representations_close_due(decision_on))} and the amended "
-                       f"plan by {_fmt(amended_plan_final_from_proposals_due(decision_on))}")
+                       f"views are due by {fmt_date(amendment_representations_close_due(decision_on))} and the amended "
+                       f"plan by {fmt_date(amended_plan_final_from_proposals_due(decision_on))}")
         elif decision == ReviewDecision.CEASE:
             summary = ("Review decision: cease to maintain the plan (recorded as the review's decision only; the plan "
                        "stays in force until ceasing is carried out, a later step with its own notice and appeal "
@@ -248,8 +232,8 @@ def amendment_representations_record(*, actor, amendment: Amendment, version: in
     case = amendment.plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("amendment-representations", case, amendment)
-        _not_future(received_on, "received_on")
-        _not_before(received_on, amendment.proposals_sent_on, "received_on", "the date the proposals were sent")
+        not_future(received_on, "received_on")
+        not_before(received_on, amendment.proposals_sent_on, "received_on", "the date the proposals were sent")
         if not representations.strip():
             raise StepRefused({"representations": "Enter what the family said"})
         amendment.representations_received_on, amendment.representations = received_on, representations
@@ -273,11 +257,11 @@ def amendment_finalise(*, actor, amendment: Amendment, version: int | None, toke
         _check("amendment-finalise", case, amendment)
         if outcome not in AmendmentOutcome.values:
             raise StepRefused({"outcome": "Choose whether the plan is amended"})
-        _not_future(completed_on, "completed_on")
-        _not_before(completed_on, amendment.proposals_sent_on, "completed_on", "the date the proposals were sent")
+        not_future(completed_on, "completed_on")
+        not_before(completed_on, amendment.proposals_sent_on, "completed_on", "the date the proposals were sent")
         closes = amendment_representations_close_due(amendment.proposals_sent_on)
         if completed_on <= closes and amendment.representations_received_on is None:
-            raise StepRefused({"completed_on": f"The family has until {_fmt(closes)} to give their views on the "
+            raise StepRefused({"completed_on": f"The family has until {fmt_date(closes)} to give their views on the "
                                                "proposed amendments (reg 22(2)). Finish after that, or record "
                                                "their views first."})
         amendment.outcome, amendment.completed_on = outcome, completed_on

@@ -25,8 +25,9 @@ class TransferStartForm(CaseStepForm):
         super().__init__(*args, case=case, **kwargs)
         self.fields["preferred_setting"].queryset = _settings()
         if case is not None and not self.is_bound:
-            from ehcflow.transfers.services import due_transfer
             from django.utils import timezone
+
+            from ehcflow.transfers.services import due_transfer
 
             due = due_transfer(case, timezone.localdate())
             if due is not None:

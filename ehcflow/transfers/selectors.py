@@ -8,17 +8,16 @@ One query for a page of rows (and one to count them), however many children.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models import Case as CaseWhen
-from django.db.models import When
+from django.db.models import DateField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from ehcflow.cases.access import cases_visible_to
 from ehcflow.cases.models import Case, Stage
 from ehcflow.deadlines.phase_transfer import (
+    KINDS,
     PRIMARY_NAME_HINTS,
     TRANSFERS_FROM,
-    KINDS,
     cohort_for,
     kind_label,
     next_september,

@@ -17,6 +17,7 @@ import uuid
 
 from django.utils import timezone
 
+from ehcflow.cases.checks import fmt_date, not_future, plan_of
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.services import _timeline, audited_by, case_step
 from ehcflow.core.errors import StepRefused
@@ -36,15 +37,6 @@ from ehcflow.transfers.models import PhaseTransfer
 TRANSFER_STEPS = ("transfer-start", "transfer-setting", "transfer-complete")
 
 
-def _fmt(d: datetime.date) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
-def _plan_of(case: Case) -> Plan | None:
-    try:
-        return case.plan
-    except Case.plan.RelatedObjectDoesNotExist:
-        return None
 
 
 def open_transfer(plan: Plan) -> PhaseTransfer | None:
@@ -62,7 +54,7 @@ def due_transfer(case: Case, today: datetime.date):
 
 def step_refusal(slug: str, case: Case, target=None) -> str | None:
     """Why this step is not possible on this case now, or None when it is. One rule for pages and services."""
-    plan = _plan_of(case)
+    plan = plan_of(case)
     if case.stage != Stage.PLAN_ISSUED or plan is None:
         return "A phase transfer can be recorded only once the final plan is issued."
     if slug == "transfer-start":
@@ -90,10 +82,6 @@ def _check_setting(kind: str, setting: Setting | None, field: str) -> None:
         raise StepRefused({field: f"{setting.name} cannot be named. {refused}"})
 
 
-def _not_future(value: datetime.date, field: str) -> None:
-    if value > timezone.localdate():
-        raise StepRefused({field: "The date must be today or in the past"})
-
 
 def transfer_start(*, actor, plan: Plan, version: int | None, token: uuid.UUID | None, kind: str,
                    transfer_on: datetime.date | None = None, preferred_setting: Setting | None = None,
@@ -114,11 +102,11 @@ def transfer_start(*, actor, plan: Plan, version: int | None, token: uuid.UUID |
         else:
             due = due_transfer(case, today)
             if due is None or due.kind != kind:
-                expected = (f"their next move is {kind_label(due.kind).lower()} on {_fmt(due.transfer_on)}"
+                expected = (f"their next move is {kind_label(due.kind).lower()} on {fmt_date(due.transfer_on)}"
                             if due else "no move between phases is due from their current setting")
                 raise StepRefused({"kind": f"{case.child.full_name} is not due this move: {expected}."})
             if transfer_on is not None and transfer_on != due.transfer_on:
-                raise StepRefused({"transfer_on": f"This move happens on {_fmt(due.transfer_on)}"})
+                raise StepRefused({"transfer_on": f"This move happens on {fmt_date(due.transfer_on)}"})
             transfer_on = due.transfer_on
         _check_setting(kind, preferred_setting, "preferred_setting")
         transfer = audited_by(PhaseTransfer(
@@ -127,8 +115,8 @@ def transfer_start(*, actor, plan: Plan, version: int | None, token: uuid.UUID |
         transfer.save()
         prefers = f"; the family prefers {preferred_setting.name}" if preferred_setting else ""
         _timeline(case=case, actor=actor, kind="phase_transfer_started", occurred_on=today,
-                  summary=f"Phase transfer started: {kind_label(kind).lower()} on {_fmt(transfer_on)}; the amended "
-                          f"plan naming the new setting is due by {_fmt(transfer.due_on)}{prefers}", reason=notes)
+                  summary=f"Phase transfer started: {kind_label(kind).lower()} on {fmt_date(transfer_on)}; the amended "
+                          f"plan naming the new setting is due by {fmt_date(transfer.due_on)}{prefers}", reason=notes)
     return transfer
 
 
@@ -138,10 +126,10 @@ def transfer_setting_record(*, actor, transfer: PhaseTransfer, version: int | No
     case = transfer.plan.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("transfer-setting", case, transfer)
-        _not_future(agreed_on, "agreed_on")
+        not_future(agreed_on, "agreed_on")
         if agreed_on < transfer.started_on:
             raise StepRefused({"agreed_on": f"The date must be on or after the transfer was started "
-                                            f"({_fmt(transfer.started_on)})"})
+                                            f"({fmt_date(transfer.started_on)})"})
         _check_setting(transfer.kind, new_setting, "new_setting")
         transfer.new_setting, transfer.agreed_on = new_setting, agreed_on
         audited_by(transfer, actor).save()
@@ -162,14 +150,14 @@ def transfer_complete(*, actor, transfer: PhaseTransfer, version: int | None, to
         if new_setting is None:
             raise StepRefused({"new_setting": "Choose the school or college the amended plan names"})
         _check_setting(transfer.kind, new_setting, "new_setting")
-        _not_future(completed_on, "completed_on")
+        not_future(completed_on, "completed_on")
         earliest = transfer.agreed_on or transfer.started_on
         if completed_on < earliest:
-            raise StepRefused({"completed_on": f"The date must be on or after {_fmt(earliest)}, when the transfer "
+            raise StepRefused({"completed_on": f"The date must be on or after {fmt_date(earliest)}, when the transfer "
                                                f"was {'agreed' if transfer.agreed_on else 'started'}"})
         if completed_on < plan.issued_on:
             raise StepRefused({"completed_on": f"The date must be on or after the plan was issued "
-                                               f"({_fmt(plan.issued_on)})"})
+                                               f"({fmt_date(plan.issued_on)})"})
         transfer.new_setting, transfer.completed_on, transfer.status = new_setting, completed_on, "completed"
         audited_by(transfer, actor).save()
         plan.named_setting, plan.setting_type = new_setting, new_setting.get_kind_display()
@@ -179,10 +167,10 @@ def transfer_complete(*, actor, transfer: PhaseTransfer, version: int | None, to
             child.setting = new_setting
             audited_by(child, actor).save()
         version_row = plan_version_record(actor=actor, plan=plan, kind="amended", issued_on=completed_on)
-        late = "" if completed_on <= transfer.due_on else f"; after the deadline of {_fmt(transfer.due_on)}"
+        late = "" if completed_on <= transfer.due_on else f"; after the deadline of {fmt_date(transfer.due_on)}"
         _timeline(case=case, actor=actor, kind="phase_transfer_completed", occurred_on=completed_on,
                   summary=f"Amended plan naming {new_setting.name} issued for the phase transfer on "
-                          f"{_fmt(transfer.transfer_on)} (version {version_row.number}){late}")
+                          f"{fmt_date(transfer.transfer_on)} (version {version_row.number}){late}")
     return transfer
 
 
