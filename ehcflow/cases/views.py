@@ -410,46 +410,14 @@ def case_step(request: HttpRequest, case_id: int, step: str, target_id: int | No
         }, status=409)
     target = None
     if spec.target:
-        target = step_target(case, spec.target, target_id)
-        if spec.target == "transfer":  # ehcflow.transfers
-            target = transfer_services.transfer_target(case, target_id)
-        if spec.target in lifecycle_steps.TARGETS:  # ehcflow.ceasing, ehcflow.moves
-            target = lifecycle_steps.target_of(case, spec.target, target_id)
-        if spec.target in appeal_steps.TARGETS:  # ehcflow.appeals
-            target = appeal_steps.target_of(case, target_id)
-        if spec.target in reassessment_steps.TARGETS:  # ehcflow.reassessment
-            target = reassessment_steps.target_of(case, spec.target, target_id)
+        target = _target_of(case, spec.target, target_id)
         if target is None:
             raise Http404("No such record on this case")
-    if case.stage == Stage.PLAN_ISSUED and (spec.slug in REVIEW_STEPS or spec.slug in review_services.PLAN_CONTENT_STEPS):
-        refused = review_services.step_refusal(spec.slug, case, target)
-        if refused:
-            return render(request, "cases/step.html", {
-                "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"}, status=409)
-    if case.stage == Stage.PLAN_ISSUED and spec.slug in TRANSFER_STEPS:  # ehcflow.transfers
-        refused = transfer_services.step_refusal(spec.slug, case, target)
-        if refused:
-            return render(request, "cases/step.html", {"case": case, "child": case.child, "step": spec,
-                                                       "refused": f"This step is not possible now. {refused}"},
-                          status=409)
-    if case.stage == Stage.PLAN_ISSUED and spec.slug in REASSESSMENT_STEPS:  # ehcflow.reassessment
-        refused = reassessment_steps.refusal(spec.slug, case, target)
-        if refused:
-            return render(request, "cases/step.html", {
-                "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"},
-                status=409)
-    if case.stage == Stage.PLAN_ISSUED and spec.slug in LIFECYCLE_STEPS:  # ehcflow.ceasing, ehcflow.moves
-        refused = lifecycle_steps.refusal(spec.slug, case, target)
-        if refused:
-            return render(request, "cases/step.html", {
-                "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"},
-                status=409)
-    if spec.slug in appeal_steps.SLUGS:  # ehcflow.appeals
-        refused = appeal_steps.refusal(spec.slug, case, target)
-        if refused:
-            return render(request, "cases/step.html", {
-                "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"},
-                status=409)
+    refused = _refusal_of(case, spec.slug, target)
+    if refused:
+        return render(request, "cases/step.html", {
+            "case": case, "child": case.child, "step": spec, "refused": f"This step is not possible now. {refused}"},
+            status=409)
     if spec.slug in ("plan-sections", "need", "plan-outcome", "provision") and not hasattr(case, "plan"):
         raise Http404("This case has no plan yet")
     extra = spec.form_kwargs(case)
@@ -480,6 +448,39 @@ def case_step(request: HttpRequest, case_id: int, step: str, target_id: int | No
     return render(request, "cases/step.html", {
         "case": case, "child": case.child, "step": spec, "form": form, "target": target, "stale": stale,
     }, status=400 if request.method == "POST" else 200)
+
+
+def _target_of(case: Case, kind: str, target_id: int):
+    """The record of this case a step acts on, found by the app that owns that kind of record."""
+    if kind == "transfer":  # ehcflow.transfers
+        return transfer_services.transfer_target(case, target_id)
+    if kind in lifecycle_steps.TARGETS:  # ehcflow.ceasing, ehcflow.moves
+        return lifecycle_steps.target_of(case, kind, target_id)
+    if kind in appeal_steps.TARGETS:  # ehcflow.appeals
+        return appeal_steps.target_of(case, target_id)
+    if kind in reassessment_steps.TARGETS:  # ehcflow.reassessment
+        return reassessment_steps.target_of(case, kind, target_id)
+    return step_target(case, kind, target_id)  # advice, consultation, plan, review, amendment
+
+
+def _refusal_of(case: Case, slug: str, target) -> str | None:
+    """Why a step is not possible now, asked of the one rule of the app that owns the step.
+
+    Each app's rule is the same function its services apply, so a page never offers what a service refuses.
+    """
+    if slug in appeal_steps.SLUGS:  # ehcflow.appeals: also on refused requests and ceased plans
+        return appeal_steps.refusal(slug, case, target)
+    if case.stage != Stage.PLAN_ISSUED:
+        return None
+    if slug in REVIEW_STEPS or slug in review_services.PLAN_CONTENT_STEPS:
+        return review_services.step_refusal(slug, case, target)
+    if slug in TRANSFER_STEPS:  # ehcflow.transfers
+        return transfer_services.step_refusal(slug, case, target)
+    if slug in REASSESSMENT_STEPS:  # ehcflow.reassessment
+        return reassessment_steps.refusal(slug, case, target)
+    if slug in LIFECYCLE_STEPS:  # ehcflow.ceasing, ehcflow.moves
+        return lifecycle_steps.refusal(slug, case, target)
+    return None
 
 
 def _add_errors(form: forms.Form, exc: StepRefused) -> None:
