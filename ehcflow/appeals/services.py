@@ -16,7 +16,7 @@ import uuid
 from ehcflow.appeals.models import SECTIONS, DecisionKind, Disagreement, Order, Outcome
 from ehcflow.cases.checks import fmt_date, not_before, not_future
 from ehcflow.cases.models import Case, Stage
-from ehcflow.cases.services import _timeline, audited_by, case_step
+from ehcflow.cases.services import timeline_record, audited_by, case_step
 from ehcflow.core.errors import StepRefused
 
 APPEAL_STEPS = ("appeal-notice", "appeal-mediation", "appeal-mediation-held", "appeal-certificate",
@@ -160,7 +160,7 @@ def appeal_notice_record(*, actor, case: Case, version: int | None, token: uuid.
         not_before(notice_sent_on, case.received_on, "notice_sent_on", "the date of the request")
         d = audited_by(Disagreement(la_id=case.la_id, case=case, kind=kind, notice_sent_on=notice_sent_on), actor)
         d.save()
-        _timeline(case=case, actor=actor, kind="appeal_notice", occurred_on=notice_sent_on,
+        timeline_record(case=case, actor=actor, kind="appeal_notice", occurred_on=notice_sent_on,
                   summary=f"Notice of an appealable decision sent ({d.get_kind_display().lower()}), with the right "
                           "to mediation and to appeal to the SEND Tribunal")
     return d
@@ -177,7 +177,7 @@ def mediation_contact_record(*, actor, disagreement: Disagreement, version: int 
         disagreement.mediation_contacted_on, disagreement.mediation_wanted = contacted_on, bool(wanted)
         audited_by(disagreement, actor).save()
         what = "they want mediation" if wanted else "they do not want mediation: a certificate is due (reg 34)"
-        _timeline(case=case, actor=actor, kind="appeal_mediation_contact", occurred_on=contacted_on,
+        timeline_record(case=case, actor=actor, kind="appeal_mediation_contact", occurred_on=contacted_on,
                   summary=f"Family contacted the mediation adviser; {what}")
     return disagreement
 
@@ -191,7 +191,7 @@ def mediation_held_record(*, actor, disagreement: Disagreement, version: int | N
         not_before(held_on, disagreement.mediation_contacted_on, "held_on", "the contact with the mediation adviser")
         disagreement.mediation_held_on = held_on
         audited_by(disagreement, actor).save()
-        _timeline(case=case, actor=actor, kind="appeal_mediation_held", occurred_on=held_on,
+        timeline_record(case=case, actor=actor, kind="appeal_mediation_held", occurred_on=held_on,
                   summary="Mediation held")
     return disagreement
 
@@ -208,7 +208,7 @@ def certificate_record(*, actor, disagreement: Disagreement, version: int | None
         not_before(issued_on, disagreement.mediation_held_on, "issued_on", "the mediation")
         disagreement.certificate_issued_on = issued_on
         audited_by(disagreement, actor).save()
-        _timeline(case=case, actor=actor, kind="appeal_certificate", occurred_on=issued_on,
+        timeline_record(case=case, actor=actor, kind="appeal_certificate", occurred_on=issued_on,
                   summary="Mediation certificate issued: the family may appeal to the SEND Tribunal")
     return disagreement
 
@@ -234,7 +234,7 @@ def appeal_register_record(*, actor, disagreement: Disagreement, version: int | 
         _link_cessation(disagreement, actor)
         about = f" about sections {', '.join(codes)}" if codes else ""
         what = disagreement.get_kind_display().lower()
-        _timeline(case=case, actor=actor, kind="appeal_registered", occurred_on=registered_on,
+        timeline_record(case=case, actor=actor, kind="appeal_registered", occurred_on=registered_on,
                   summary=f"Appeal to the SEND Tribunal registered against the {what}{about}")
     return disagreement
 
@@ -251,7 +251,7 @@ def appeal_outcome_record(*, actor, disagreement: Disagreement, version: int | N
         disagreement.outcome, disagreement.outcome_on = outcome, outcome_on
         audited_by(disagreement, actor).save()
         _link_cessation(disagreement, actor)
-        _timeline(case=case, actor=actor, kind="appeal_outcome", occurred_on=outcome_on,
+        timeline_record(case=case, actor=actor, kind="appeal_outcome", occurred_on=outcome_on,
                   summary=f"Appeal outcome: {Outcome(outcome).label}")
     return disagreement
 
@@ -268,7 +268,7 @@ def appeal_order_record(*, actor, disagreement: Disagreement, version: int | Non
         not_before(order_on, disagreement.appeal_registered_on, "order_on", "the date the appeal was registered")
         disagreement.order, disagreement.order_on = order, order_on
         audited_by(disagreement, actor).save()
-        _timeline(case=case, actor=actor, kind="appeal_order", occurred_on=order_on,
+        timeline_record(case=case, actor=actor, kind="appeal_order", occurred_on=order_on,
                   summary=f"Order: {Order(order).label} (SEND Regulations 2014 regs 44-45)")
     return disagreement
 
@@ -284,7 +284,7 @@ def order_first_step_record(*, actor, disagreement: Disagreement, version: int |
         disagreement.first_step_on = done_on
         audited_by(disagreement, actor).save()
         what = "Draft plan issued" if disagreement.order == Order.MAKE_PLAN else "Family told of the assessment"
-        _timeline(case=case, actor=actor, kind="appeal_order_step", occurred_on=done_on,
+        timeline_record(case=case, actor=actor, kind="appeal_order_step", occurred_on=done_on,
                   summary=f"{what} after the Tribunal's order")
     return disagreement
 
@@ -299,6 +299,6 @@ def order_complied_record(*, actor, disagreement: Disagreement, version: int | N
         not_before(complied_on, disagreement.first_step_on, "complied_on", "the first step")
         disagreement.complied_on = complied_on
         audited_by(disagreement, actor).save()
-        _timeline(case=case, actor=actor, kind="appeal_complied", occurred_on=complied_on,
+        timeline_record(case=case, actor=actor, kind="appeal_complied", occurred_on=complied_on,
                   summary=f"Tribunal order complied with: {disagreement.get_order_display().lower()}")
     return disagreement

@@ -87,8 +87,9 @@ def _transition(case: Case, method_name: str, *, actor, **fields) -> None:
     audited_by(case, actor).save()
 
 
-def _timeline(*, case: Case, actor, kind: str, occurred_on: datetime.date, summary: str,
-              from_stage: str = "", to_stage: str = "", reason: str = "") -> TimelineEvent:
+def timeline_record(*, case: Case, actor, kind: str, occurred_on: datetime.date, summary: str,
+                    from_stage: str = "", to_stage: str = "", reason: str = "") -> TimelineEvent:
+    """The one timeline event each statutory step writes: what staff (and later families) see happened."""
     return TimelineEvent.objects.create(
         la_id=case.la_id, case=case, child_id=case.child_id, kind=kind, occurred_on=occurred_on, actor=actor,
         summary=summary[:250], from_stage=from_stage, to_stage=to_stage, reason=reason,
@@ -154,7 +155,7 @@ def request_record(
         youth_accommodation=youth_accommodation, request_summary=request_summary,
     ), actor)
     case.save()
-    _timeline(case=case, actor=actor, kind="request_received", occurred_on=received_on,
+    timeline_record(case=case, actor=actor, kind="request_received", occurred_on=received_on,
               summary=f"Request for an EHC needs assessment received from: {case.get_source_display().lower()}",
               to_stage=case.stage)
     case_refresh_deadlines(case=case)
@@ -173,7 +174,7 @@ def decision_record(*, actor, case: Case, version: int | None, token: uuid.UUID 
         decision.save()
         summary = ("Decided to carry out an EHC needs assessment" if outcome == "assess"
                    else "Decided not to carry out an EHC needs assessment; family told of their right to appeal")
-        _timeline(case=case, actor=actor, kind="decision_to_assess", occurred_on=decided_on, summary=summary,
+        timeline_record(case=case, actor=actor, kind="decision_to_assess", occurred_on=decided_on, summary=summary,
                   from_stage=before, to_stage=case.stage, reason=reasons)
     return decision
 
@@ -191,7 +192,7 @@ def advice_request_send(*, actor, case: Case, version: int | None, token: uuid.U
         advice = audited_by(AdviceRequest(la_id=case.la_id, case=case, advice_type=advice_type, advisor=advisor,
                                         sent_on=sent_on, received_on=received_on, question=question), actor)
         advice.save()
-        _timeline(case=case, actor=actor, kind="advice_requested", occurred_on=sent_on,
+        timeline_record(case=case, actor=actor, kind="advice_requested", occurred_on=sent_on,
                   summary=f"Advice requested from {advisor} ({advice.get_advice_type_display().lower()})")
     return advice
 
@@ -205,7 +206,7 @@ def advice_return_record(*, actor, advice: AdviceRequest, version: int | None, t
         not_before(returned_on, advice.received_on, "returned_on", "the date the request for advice was received")
         advice.returned_on = returned_on
         audited_by(advice, actor).save()
-        _timeline(case=case, actor=actor, kind="advice_returned", occurred_on=returned_on,
+        timeline_record(case=case, actor=actor, kind="advice_returned", occurred_on=returned_on,
                   summary=f"Advice returned by {advice.advisor}")
     return advice
 
@@ -223,7 +224,7 @@ def outcome_record(*, actor, case: Case, version: int | None, token: uuid.UUID |
             audited_by(Plan(la_id=case.la_id, case=case), actor).save()
         summary = ("Decided to issue an EHC plan; drafting begins" if outcome == "issue"
                    else "Decided not to issue an EHC plan; family told of their right to appeal")
-        _timeline(case=case, actor=actor, kind="assessment_outcome", occurred_on=outcome_on, summary=summary,
+        timeline_record(case=case, actor=actor, kind="assessment_outcome", occurred_on=outcome_on, summary=summary,
                   from_stage=before, to_stage=case.stage, reason=reasons)
     return case
 
@@ -250,7 +251,7 @@ def draft_serve(*, actor, case: Case, version: int | None, token: uuid.UUID | No
         plan.status, plan.draft_served_on = PlanStatus.DRAFT, served_on
         audited_by(plan, actor).save()
         closes = served_on + datetime.timedelta(days=14)
-        _timeline(case=case, actor=actor, kind="draft_served", occurred_on=served_on,
+        timeline_record(case=case, actor=actor, kind="draft_served", occurred_on=served_on,
                   summary=f"Draft plan served on the family; their 15 days to comment end on {fmt_date(closes)}",
                   from_stage=before, to_stage=case.stage)
     return plan
@@ -269,7 +270,7 @@ def comments_record(*, actor, case: Case, version: int | None, token: uuid.UUID 
         summary = "Family's comments on the draft plan received"
         if requested_setting:
             summary += f"; they ask for {requested_setting.name}"
-        _timeline(case=case, actor=actor, kind="comments_received", occurred_on=received_on, summary=summary)
+        timeline_record(case=case, actor=actor, kind="comments_received", occurred_on=received_on, summary=summary)
     return row
 
 
@@ -282,7 +283,7 @@ def consultation_send(*, actor, case: Case, version: int | None, token: uuid.UUI
         not_before(sent_on, case.outcome_on, "sent_on", "the decision to issue a plan")
         row = audited_by(Consultation(la_id=case.la_id, case=case, setting=setting, sent_on=sent_on), actor)
         row.save()
-        _timeline(case=case, actor=actor, kind="consultation_sent", occurred_on=sent_on,
+        timeline_record(case=case, actor=actor, kind="consultation_sent", occurred_on=sent_on,
                   summary=f"{setting.name} consulted on whether it can meet the child's needs")
     return row
 
@@ -297,7 +298,7 @@ def consultation_response_record(*, actor, consultation: Consultation, version: 
         consultation.responded_on, consultation.response, consultation.notes = responded_on, response, notes
         audited_by(consultation, actor).save()
         verdict = "can meet" if response == "agreed" else "cannot meet"
-        _timeline(case=case, actor=actor, kind="consultation_response", occurred_on=responded_on,
+        timeline_record(case=case, actor=actor, kind="consultation_response", occurred_on=responded_on,
                   summary=f"{consultation.setting.name} replied that it {verdict} the child's needs", reason=notes)
     return consultation
 
@@ -330,7 +331,7 @@ def final_plan_issue(*, actor, case: Case, version: int | None, token: uuid.UUID
             child.setting = named_setting
             audited_by(child, actor).save()
         where = named_setting.name if named_setting else setting_type
-        _timeline(case=case, actor=actor, kind="final_plan_issued", occurred_on=issued_on,
+        timeline_record(case=case, actor=actor, kind="final_plan_issued", occurred_on=issued_on,
                   summary=f"Final EHC plan issued naming {where}; family told of their right to appeal",
                   from_stage=before, to_stage=case.stage)
     return plan
@@ -358,7 +359,7 @@ def exception_record(*, actor, case: Case, version: int | None, token: uuid.UUID
                                          advice_request=advice_request), actor)
         row.save()
         label = RULES[deadline_key].label if deadline_key in RULES else deadline_key
-        _timeline(case=case, actor=actor, kind="exception_recorded", occurred_on=recorded_on,
+        timeline_record(case=case, actor=actor, kind="exception_recorded", occurred_on=recorded_on,
                   summary=f"Exception {reason} recorded for: {label}", reason=evidence)
     return row
 
@@ -369,6 +370,6 @@ def case_withdraw(*, actor, case: Case, version: int | None, token: uuid.UUID | 
         not_before(withdrawn_on, case.received_on, "withdrawn_on", "the date the request was received")
         before = case.stage
         _transition(case, "withdraw", actor=actor, withdrawn_on=withdrawn_on, withdrawal_reason=reason)
-        _timeline(case=case, actor=actor, kind="withdrawn", occurred_on=withdrawn_on, summary="Request withdrawn",
+        timeline_record(case=case, actor=actor, kind="withdrawn", occurred_on=withdrawn_on, summary="Request withdrawn",
                   from_stage=before, to_stage=case.stage, reason=reason)
     return case

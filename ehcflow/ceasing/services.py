@@ -17,7 +17,7 @@ import uuid
 
 from ehcflow.cases.checks import fmt_date, not_before, not_future, plan_of
 from ehcflow.cases.models import Case, Stage
-from ehcflow.cases.services import _timeline, audited_by, case_step
+from ehcflow.cases.services import timeline_record, audited_by, case_step
 from ehcflow.ceasing.models import AppealOutcome, CeaseDecision, Cessation
 from ehcflow.core.codes import CeaseReason
 from ehcflow.core.errors import StepRefused
@@ -162,7 +162,7 @@ def _cease_now(*, actor, case: Case, cessation: Cessation, ceased_on: datetime.d
     audited_by(cessation, actor).save()
     before = case.stage
     _transition(case, "cease", actor=actor)
-    _timeline(case=case, actor=actor, kind="plan_ceased", occurred_on=ceased_on,
+    timeline_record(case=case, actor=actor, kind="plan_ceased", occurred_on=ceased_on,
               summary=f"EHC plan ceased: {cessation.get_reason_display()}", from_stage=before, to_stage=case.stage,
               reason=cessation.reason_details)
 
@@ -184,7 +184,7 @@ def cease_propose(*, actor, plan: Plan, version: int | None, token: uuid.UUID | 
         cessation.save()
         what = ("the family and the school or college must be consulted before a decision (reg 29)"
                 if reason not in NO_CONSULTATION_REASONS else "no consultation is needed")
-        _timeline(case=case, actor=actor, kind="cease_proposed", occurred_on=proposed_on,
+        timeline_record(case=case, actor=actor, kind="cease_proposed", occurred_on=proposed_on,
                   summary=f"Ceasing the plan proposed: {cessation.get_reason_display()}; {what}",
                   reason=reason_details)
     return cessation
@@ -202,7 +202,7 @@ def cease_consultation_record(*, actor, cessation: Cessation, version: int | Non
             raise StepRefused({"views": "Enter what the family, young person and setting said"})
         cessation.consulted_on, cessation.views = consulted_on, views
         audited_by(cessation, actor).save()
-        _timeline(case=case, actor=actor, kind="cease_consulted", occurred_on=consulted_on,
+        timeline_record(case=case, actor=actor, kind="cease_consulted", occurred_on=consulted_on,
                   summary="Family, young person and setting consulted about ceasing the plan", reason=views)
     return cessation
 
@@ -231,7 +231,7 @@ def cease_decision_record(*, actor, cessation: Cessation, version: int | None, t
                        "appeal to the SEND Tribunal; the plan is maintained while an appeal is pending")
         else:
             summary = "Decided not to cease the plan: it continues to be maintained"
-        _timeline(case=case, actor=actor, kind="cease_decision", occurred_on=decision_on, summary=summary)
+        timeline_record(case=case, actor=actor, kind="cease_decision", occurred_on=decision_on, summary=summary)
     return cessation
 
 
@@ -245,7 +245,7 @@ def cease_appeal_record(*, actor, cessation: Cessation, version: int | None, tok
         not_before(registered_on, cessation.notice_sent_on, "registered_on", "the notice of the decision")
         cessation.appeal_registered_on = registered_on
         audited_by(cessation, actor).save()
-        _timeline(case=case, actor=actor, kind="cease_appeal_registered", occurred_on=registered_on,
+        timeline_record(case=case, actor=actor, kind="cease_appeal_registered", occurred_on=registered_on,
                   summary="Appeal against the decision to cease registered: the plan is maintained until it is "
                           "decided")
     return cessation
@@ -263,7 +263,7 @@ def cease_appeal_outcome_record(*, actor, cessation: Cessation, version: int | N
         not_before(concluded_on, cessation.appeal_registered_on, "concluded_on", "the date the appeal was registered")
         cessation.appeal_concluded_on, cessation.appeal_outcome = concluded_on, outcome
         audited_by(cessation, actor).save()
-        _timeline(case=case, actor=actor, kind="cease_appeal_concluded", occurred_on=concluded_on,
+        timeline_record(case=case, actor=actor, kind="cease_appeal_concluded", occurred_on=concluded_on,
                   summary=AppealOutcome(outcome).label)
     return cessation
 

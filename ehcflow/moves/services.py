@@ -16,7 +16,7 @@ from django.utils import timezone
 from ehcflow.cases.access import has_change_role
 from ehcflow.cases.checks import fmt_date, not_before, not_future
 from ehcflow.cases.models import Case, Stage
-from ehcflow.cases.services import _claim_token, _timeline, audited_by, case_refresh_deadlines, case_step
+from ehcflow.cases.services import _claim_token, timeline_record, audited_by, case_refresh_deadlines, case_step
 from ehcflow.ceasing.services import cease_for_transfer, open_cessation
 from ehcflow.core.errors import NotAllowed, StepRefused
 from ehcflow.deadlines.rules import plan_transfer_due, transfer_family_notice_due, transfer_review_due
@@ -92,7 +92,7 @@ def move_out_record(*, actor, plan: Plan, version: int | None, token: uuid.UUID 
                                          learnt_on=learnt_on, move_on=move_on, notes=notes), actor)
         transfer.full_clean()
         transfer.save()
-        _timeline(case=case, actor=actor, kind="move_out_recorded", occurred_on=learnt_on,
+        timeline_record(case=case, actor=actor, kind="move_out_recorded", occurred_on=learnt_on,
                   summary=f"Family moving to {transfer.other_la_name}"
                           + (f" on {fmt_date(move_on)}" if move_on else "")
                           + f"; the plan must be sent by {fmt_date(plan_transfer_due(learnt_on, move_on))} (reg 15(2))",
@@ -114,7 +114,7 @@ def move_out_sent_record(*, actor, la_transfer: LaTransfer, version: int | None,
         transfer.transferred_on = transferred_on
         audited_by(transfer, actor).save()
         due = plan_transfer_due(transfer.learnt_on, transfer.move_on)
-        _timeline(case=case, actor=actor, kind="move_out_sent", occurred_on=transferred_on,
+        timeline_record(case=case, actor=actor, kind="move_out_sent", occurred_on=transferred_on,
                   summary=f"Plan sent to {transfer.other_la_name}"
                           + ("; later than reg 15(2) allows" if transferred_on > due else ""))
         cease_for_transfer(actor=actor, case=case, plan=plan, transfer=transfer, ceased_on=transferred_on)
@@ -132,7 +132,7 @@ def move_in_notified_record(*, actor, la_transfer: LaTransfer, version: int | No
         not_before(notified_on, transfer.transferred_on, "notified_on", "the date the plan transferred")
         transfer.family_notified_on = notified_on
         audited_by(transfer, actor).save()
-        _timeline(case=case, actor=actor, kind="move_in_notified", occurred_on=notified_on,
+        timeline_record(case=case, actor=actor, kind="move_in_notified", occurred_on=notified_on,
                   summary="Family told the plan has transferred here, whether it will be re-assessed and when it "
                           "will be reviewed (reg 15(4))")
     return transfer
@@ -186,7 +186,7 @@ def move_in_record(*, actor, token: uuid.UUID | None, child_details: dict, other
     transfer.full_clean()
     transfer.save()
     since = plan_or_last_review_on or plan_issued_on
-    _timeline(case=case, actor=actor, kind="move_in_recorded", occurred_on=transferred_on,
+    timeline_record(case=case, actor=actor, kind="move_in_recorded", occurred_on=transferred_on,
               summary=f"EHC plan transferred from {transfer.other_la_name}: tell the family by "
                       f"{fmt_date(transfer_family_notice_due(transferred_on))} (reg 15(4)); review by "
                       f"{fmt_date(transfer_review_due(transferred_on, since))} (reg 15(5))",

@@ -22,7 +22,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 
 from ehcflow.cases.checks import fmt_date, not_before, not_future, plan_of
 from ehcflow.cases.models import Case, Stage
-from ehcflow.cases.services import _timeline, audited_by, case_step
+from ehcflow.cases.services import timeline_record, audited_by, case_step
 from ehcflow.core.errors import StepRefused
 from ehcflow.deadlines import engine
 from ehcflow.plans.models import Plan
@@ -101,7 +101,7 @@ def reassessment_request(*, actor, plan: Plan, version: int | None, token: uuid.
         item = audited_by(Reassessment(la_id=case.la_id, plan=plan, requested_on=requested_on,
                                        requested_by=requested_by, reasons=reasons), actor)
         item.save()
-        _timeline(case=case, actor=actor, kind="reassessment_requested", occurred_on=requested_on,
+        timeline_record(case=case, actor=actor, kind="reassessment_requested", occurred_on=requested_on,
                   summary=f"Re-assessment requested ({RequestedBy(requested_by).label.lower()}); the council "
                           "decides whether to re-assess (SEND Regulations 2014 regs 24-25)", reason=reasons)
     return item
@@ -137,7 +137,7 @@ def reassessment_decision_record(*, actor, reassessment: Reassessment, version: 
             summary = (f"Decided to re-assess the plan: the plan after re-assessment is due by "
                        f"{fmt_date(reassessment_plan_due(decision_on))} (SEND Regulations 2014 reg 27(2))")
         audited_by(reassessment, actor).save()
-        _timeline(case=case, actor=actor, kind="reassessment_decision", occurred_on=decision_on, summary=summary,
+        timeline_record(case=case, actor=actor, kind="reassessment_decision", occurred_on=decision_on, summary=summary,
                   reason=reasons)
     return reassessment
 
@@ -162,7 +162,7 @@ def reassessment_exception_record(*, actor, reassessment: Reassessment, version:
         row = audited_by(ReassessmentException(la_id=case.la_id, reassessment=reassessment, reason=reason,
                                                evidence=evidence, recorded_on=recorded_on, recorded_by=actor), actor)
         row.save()
-        _timeline(case=case, actor=actor, kind="exception_recorded", occurred_on=recorded_on,
+        timeline_record(case=case, actor=actor, kind="exception_recorded", occurred_on=recorded_on,
                   summary=f"Exception {reason} recorded for: plan after re-assessment (reg 27(3)); the family "
                           "should be told", reason=evidence)
     return row
@@ -180,7 +180,7 @@ def reassessment_plan_issue(*, actor, reassessment: Reassessment, version: int |
         reassessment.plan_issued_on = reassessment.completed_on = plan_issued_on
         audited_by(reassessment, actor).save()
         row = plan_version_record(actor=actor, plan=plan, kind="amended", issued_on=plan_issued_on)
-        _timeline(case=case, actor=actor, kind="reassessment_plan_issued", occurred_on=plan_issued_on,
+        timeline_record(case=case, actor=actor, kind="reassessment_plan_issued", occurred_on=plan_issued_on,
                   summary=f"Plan issued after re-assessment (version {row.number}); family told of their right "
                           "to appeal")
     return reassessment

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ehcflow.cases.checks import fmt_date, not_before, not_future, plan_of
 from ehcflow.cases.models import Case, Stage
-from ehcflow.cases.services import _timeline, audited_by, case_step
+from ehcflow.cases.services import timeline_record, audited_by, case_step
 from ehcflow.core.errors import StepRefused
 from ehcflow.deadlines.rules import (
     amended_plan_final_from_proposals_due,
@@ -116,7 +116,7 @@ def review_arrange(*, actor, plan: Plan, version: int | None, token: uuid.UUID |
                                          arranged_by=arranged_by, notes=notes), actor)
         review.save()
         who = "the council" if arranged_by == "la" else "the school or college"
-        _timeline(case=case, actor=actor, kind="review_arranged", occurred_on=timezone.localdate(),
+        timeline_record(case=case, actor=actor, kind="review_arranged", occurred_on=timezone.localdate(),
                   summary=f"Annual review meeting arranged by {who} for {fmt_date(meeting_on)}; invitations and advice "
                           f"to go out by {fmt_date(review_notice_due(meeting_on))}", reason=notes)
     return review
@@ -135,7 +135,7 @@ def review_invitations_record(*, actor, review: AnnualReview, version: int | Non
         review.invitations_sent_on = sent_on
         audited_by(review, actor).save()
         late = sent_on > review_notice_due(review.meeting_on)
-        _timeline(case=case, actor=actor, kind="review_invitations_sent", occurred_on=sent_on,
+        timeline_record(case=case, actor=actor, kind="review_invitations_sent", occurred_on=sent_on,
                   summary="Invitations and advice for the annual review meeting sent"
                           + ("; less than 2 weeks before the meeting (reg 20(3)-(4))" if late else ""))
     return review
@@ -158,7 +158,7 @@ def review_meeting_record(*, actor, review: AnnualReview, version: int | None, t
         if notes:
             review.notes = f"{review.notes}\n\n{notes}".strip()
         audited_by(review, actor).save()
-        _timeline(case=case, actor=actor, kind="review_meeting_held", occurred_on=held_on,
+        timeline_record(case=case, actor=actor, kind="review_meeting_held", occurred_on=held_on,
                   summary=f"Annual review meeting held; the council's decision is due by "
                           f"{fmt_date(review_decision_due(held_on))}"
                           + ("; preparation for adulthood discussed" if pfa_discussed else ""), reason=notes)
@@ -175,7 +175,7 @@ def review_report_record(*, actor, review: AnnualReview, version: int | None, to
         not_before(received_on, review.held_on, "received_on", "the review meeting")
         review.report_received_on = received_on
         audited_by(review, actor).save()
-        _timeline(case=case, actor=actor, kind="review_report_received", occurred_on=received_on,
+        timeline_record(case=case, actor=actor, kind="review_report_received", occurred_on=received_on,
                   summary="Annual review report received by the council")
     return review
 
@@ -219,7 +219,7 @@ def review_decision_record(*, actor, review: AnnualReview, version: int | None, 
                        "rights)")
         else:
             summary = "Review decision: maintain the plan unchanged; family told of their right to appeal"
-        _timeline(case=case, actor=actor, kind="review_decision", occurred_on=decision_on, summary=summary,
+        timeline_record(case=case, actor=actor, kind="review_decision", occurred_on=decision_on, summary=summary,
                   reason=proposals if decision == ReviewDecision.AMEND else reasons)
     return review
 
@@ -238,7 +238,7 @@ def amendment_representations_record(*, actor, amendment: Amendment, version: in
             raise StepRefused({"representations": "Enter what the family said"})
         amendment.representations_received_on, amendment.representations = received_on, representations
         audited_by(amendment, actor).save()
-        _timeline(case=case, actor=actor, kind="amendment_representations", occurred_on=received_on,
+        timeline_record(case=case, actor=actor, kind="amendment_representations", occurred_on=received_on,
                   summary="Family's views on the proposed amendments received", reason=representations)
     return amendment
 
@@ -281,7 +281,7 @@ def amendment_finalise(*, actor, amendment: Amendment, version: int | None, toke
                        "right to appeal")
         else:
             summary = "Notice sent that the plan will not be amended; family told of their right to appeal"
-        _timeline(case=case, actor=actor, kind="amendment_completed", occurred_on=completed_on, summary=summary)
+        timeline_record(case=case, actor=actor, kind="amendment_completed", occurred_on=completed_on, summary=summary)
     return amendment
 
 

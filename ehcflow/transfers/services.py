@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ehcflow.cases.checks import fmt_date, not_future, plan_of
 from ehcflow.cases.models import Case, Stage
-from ehcflow.cases.services import _timeline, audited_by, case_step
+from ehcflow.cases.services import timeline_record, audited_by, case_step
 from ehcflow.core.errors import StepRefused
 from ehcflow.deadlines.phase_transfer import (
     POST16_TO_POST16,
@@ -114,7 +114,7 @@ def transfer_start(*, actor, plan: Plan, version: int | None, token: uuid.UUID |
             started_on=today, preferred_setting=preferred_setting, notes=notes), actor)
         transfer.save()
         prefers = f"; the family prefers {preferred_setting.name}" if preferred_setting else ""
-        _timeline(case=case, actor=actor, kind="phase_transfer_started", occurred_on=today,
+        timeline_record(case=case, actor=actor, kind="phase_transfer_started", occurred_on=today,
                   summary=f"Phase transfer started: {kind_label(kind).lower()} on {fmt_date(transfer_on)}; the amended "
                           f"plan naming the new setting is due by {fmt_date(transfer.due_on)}{prefers}", reason=notes)
     return transfer
@@ -133,7 +133,7 @@ def transfer_setting_record(*, actor, transfer: PhaseTransfer, version: int | No
         _check_setting(transfer.kind, new_setting, "new_setting")
         transfer.new_setting, transfer.agreed_on = new_setting, agreed_on
         audited_by(transfer, actor).save()
-        _timeline(case=case, actor=actor, kind="phase_transfer_setting_agreed", occurred_on=agreed_on,
+        timeline_record(case=case, actor=actor, kind="phase_transfer_setting_agreed", occurred_on=agreed_on,
                   summary=f"New setting agreed for the phase transfer: {new_setting.name}")
     return transfer
 
@@ -168,7 +168,7 @@ def transfer_complete(*, actor, transfer: PhaseTransfer, version: int | None, to
             audited_by(child, actor).save()
         version_row = plan_version_record(actor=actor, plan=plan, kind="amended", issued_on=completed_on)
         late = "" if completed_on <= transfer.due_on else f"; after the deadline of {fmt_date(transfer.due_on)}"
-        _timeline(case=case, actor=actor, kind="phase_transfer_completed", occurred_on=completed_on,
+        timeline_record(case=case, actor=actor, kind="phase_transfer_completed", occurred_on=completed_on,
                   summary=f"Amended plan naming {new_setting.name} issued for the phase transfer on "
                           f"{fmt_date(transfer.transfer_on)} (version {version_row.number}){late}")
     return transfer
