@@ -103,3 +103,15 @@ def case_id_from(page) -> int:
     match = re.search(r"/cases/(\d+)/$", page.url)
     assert match, f"not a case page: {page.url} {page_errors(page)}"
     return int(match.group(1))
+
+
+@pytest.fixture
+def issued(personas, transactional_db):
+    """A case carried through to an issued plan naming Oakfield Primary School, held by `coordinator`."""
+    from ehcflow.people.models import Setting
+    from tests.conftest import advance, new_case
+
+    school = Setting.objects.create(name="Oakfield Primary School", urn="100001", phase="primary", kind="mainstream",
+                                    la_code="919")
+    case = new_case(personas["coordinator"])
+    return advance(case, personas["coordinator"], "plan_issued", school=school)

@@ -11,7 +11,6 @@ from ehcflow.ceasing.models import Cessation
 from tests.browser.conftest import check_radio, fill_date, sign_in
 from tests.browser.test_accessibility import Audit
 from tests.browser.test_journey import assert_saved, expect_deadline, submit
-from tests.conftest import advance, new_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,16 +20,6 @@ d = datetime.date
 def do_step(page, link: str) -> None:
     page.get_by_role("link", name=link, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(link)
-
-
-@pytest.fixture
-def issued(personas, transactional_db):
-    from ehcflow.people.models import Setting
-
-    school = Setting.objects.create(name="Oakfield Primary School", urn="100001", phase="primary", kind="mainstream",
-                                    la_code="919")
-    case = new_case(personas["coordinator"])
-    return advance(case, personas["coordinator"], "plan_issued", school=school)
 
 
 def test_cease_a_plan(page, personas, issued):
