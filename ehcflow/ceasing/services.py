@@ -15,13 +15,16 @@ the child turns 16). Reasons are the SEN2 CeaseReason codes.
 import datetime
 import uuid
 
+from django.conf import settings
+from django.utils import timezone
+
 from ehcflow.cases.checks import fmt_date, not_before, not_future, plan_of
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.services import timeline_record, audited_by, case_step
 from ehcflow.ceasing.models import AppealOutcome, CeaseDecision, Cessation
 from ehcflow.core.codes import CeaseReason
 from ehcflow.core.errors import StepRefused
-from ehcflow.deadlines.rules import age_limit_due
+from ehcflow.deadlines.rules import age_limit_due, tribunal_appeal_due
 from ehcflow.plans.models import Plan
 
 CEASING_STEPS = ("cease-propose", "cease-consult", "cease-decide", "cease-appeal", "cease-appeal-outcome", "cease")
@@ -34,7 +37,49 @@ ADULT_ESTATE_AGE = 19  # SEN2 CeaseReason 1: "or 19 if entering the adult estate
 AGE_LIMIT_WARNING_MONTHS = 12
 
 
+def keeps_plan_through_appeal_period() -> bool:
+    """Whether a plan is kept until the family's time to appeal has run out, not only while an appeal is pending.
 
+    The decision to cease is appealable (CFA 2014 s.51(2)(f)) and the council must keep maintaining the plan
+    "until the time has passed for bringing an appeal or, when an appeal has been registered, until it has been
+    concluded" (SEND Regulations 2014 reg 31; SEND Code of Practice 2015, ceasing an EHC plan). The reference
+    table only says "keep the plan during an appeal", so this is a setting, EHCFLOW_CEASE_AFTER_APPEAL_PERIOD,
+    on by default: ceasing earlier would leave a family who appeals on the last day without the plan.
+    """
+    return bool(getattr(settings, "EHCFLOW_CEASE_AFTER_APPEAL_PERIOD", True))
+
+
+def appeal_period_end(cessation: Cessation, *, with_certificate: bool = True) -> datetime.date | None:
+    """The last day the family may appeal the decision to cease (HESC Rules 2008 r.20(1)(c), r.12), or None.
+
+    None when there is nothing to wait for: no notice was sent (reasons needing no consultation), or an appeal
+    has been registered (then the appeal, not the period, keeps the plan). A mediation certificate recorded
+    against the decision (ehcflow.appeals) extends the period to a month after it; `with_certificate=False`
+    gives the earliest possible end without reading it, for deciding which steps to offer.
+    """
+    if cessation.notice_sent_on is None or cessation.appeal_registered_on is not None:
+        return None
+    certificate_on = None
+    if with_certificate:
+        from ehcflow.appeals.models import DecisionKind, Disagreement
+
+        certificate_on = (Disagreement.objects.filter(
+            case_id=cessation.plan.case_id, kind=DecisionKind.CEASE, notice_sent_on__gte=cessation.notice_sent_on,
+            certificate_issued_on__isnull=False).order_by("-certificate_issued_on")
+            .values_list("certificate_issued_on", flat=True).first())
+    return tribunal_appeal_due(cessation.notice_sent_on, certificate_on)
+
+
+def _appeal_period_refusal(cessation: Cessation, on: datetime.date, *, with_certificate: bool) -> str | None:
+    """Why the plan cannot cease on this day while the family may still appeal (see keeps_plan_through_appeal_period)."""
+    if not keeps_plan_through_appeal_period():
+        return None
+    last_day = appeal_period_end(cessation, with_certificate=with_certificate)
+    if last_day is None or on > last_day:
+        return None
+    return (f"The family can appeal against the decision to cease until {fmt_date(last_day)}: the plan must be "
+            f"maintained until that time has passed, so it can cease from {fmt_date(last_day + datetime.timedelta(days=1))} "
+            "(SEND Regulations 2014 reg 31; HESC Rules 2008 r.20).")
 
 
 def age_on(date_of_birth: datetime.date, on: datetime.date) -> int:
@@ -144,7 +189,7 @@ def step_refusal(slug: str, case: Case, target=None) -> str | None:
         if not no_consult and (cessation.decision != CeaseDecision.CEASE or cessation.notice_sent_on is None):
             return ("The plan can cease only after the decision to cease has been sent to the family with their "
                     "right to appeal (Children and Families Act 2014 s.45; reg 30).")
-        return None
+        return _appeal_period_refusal(cessation, timezone.localdate(), with_certificate=False)
     return None
 
 
@@ -278,6 +323,9 @@ def cease_plan(*, actor, cessation: Cessation, version: int | None, token: uuid.
         not_before(ceased_on, cessation.notice_sent_on or cessation.proposed_on, "ceased_on",
                     "the notice of the decision" if cessation.notice_sent_on else "the date ceasing was proposed")
         not_before(ceased_on, cessation.appeal_concluded_on, "ceased_on", "the end of the appeal")
+        waiting = _appeal_period_refusal(cessation, ceased_on, with_certificate=True)
+        if waiting:
+            raise StepRefused({"ceased_on": waiting})
         refused = reason_refusal(cessation.reason, case.child.date_of_birth, ceased_on,
                                  adult_estate=cessation.adult_estate, ceasing=True, details=cessation.reason_details
                                  or "-")

@@ -124,7 +124,8 @@ def test_maximum_age_proposed_ahead_but_ceased_only_at_the_limit(personas, case,
     consult(issued, actor)
     decide(issued, actor)
     version = fresh(issued).version
-    assert "31 July 2026" in refused(cease, issued, actor)
+    with time_machine.travel(datetime.datetime(2026, 4, 1, 12), tick=False):  # after the appeal period
+        assert "31 July 2026" in refused(cease, issued, actor, ceased_on=d(2026, 3, 20))
     unchanged(issued, version)
     with time_machine.travel(datetime.datetime(2026, 8, 3, 12), tick=False):
         cease(issued, actor, ceased_on=d(2026, 7, 31))
@@ -164,7 +165,8 @@ def test_steps_out_of_order_and_dates_out_of_order(personas, issued):
     assert "notice with the right to appeal" in refused(decide, issued, actor, notice_sent_on=None)
     decide(issued, actor)
     assert "on or after the notice" in refused(appeal, issued, actor, registered_on=d(2026, 1, 18))
-    assert "on or after the notice" in refused(cease, issued, actor, ceased_on=d(2026, 1, 18))
+    with time_machine.travel(datetime.datetime(2026, 4, 1, 12), tick=False):  # after the appeal period
+        assert "on or after the notice" in refused(cease, issued, actor, ceased_on=d(2026, 1, 18))
     assert "already proposed" in refused(propose, issued, actor)
     assert "before the date the plan was issued" not in refused(propose, issued, actor)
 
@@ -207,3 +209,51 @@ def test_double_submission_records_once(personas, issued):
         cs.cease_propose(actor=actor, plan=case.plan, version=case.version, token=t, reason="2",
                          proposed_on=d(2026, 1, 5))
     assert Cessation.objects.count() == 1
+
+
+# --- The plan is kept until the family's time to appeal has passed (reg 31; HESC r.20(1)(c)) ------------------
+
+
+def test_plan_kept_until_the_appeal_period_has_passed(personas, issued):
+    """Notice sent 19 January 2026: the family may appeal until 19 March 2026; the plan ceases from 20 March."""
+    actor = personas["coordinator"]
+    propose(issued, actor)
+    consult(issued, actor)
+    decide(issued, actor)
+    assert "until 19 March 2026" in cs.step_refusal("cease", fresh(issued))
+    version = fresh(issued).version
+    with time_machine.travel(datetime.datetime(2026, 3, 25, 12), tick=False):
+        assert cs.step_refusal("cease", fresh(issued)) is None
+        message = refused(cease, issued, actor, ceased_on=d(2026, 3, 19))
+        assert "can cease from 20 March 2026" in message and "reg 31" in message
+        unchanged(issued, version)
+        cease(issued, actor, ceased_on=d(2026, 3, 20))
+    assert fresh(issued).stage == Stage.CEASED
+
+
+def test_a_mediation_certificate_extends_the_wait(personas, issued):
+    """Certificate issued 10 March 2026: the family may appeal until 10 April 2026 (a month after it)."""
+    from ehcflow.appeals.models import Disagreement
+
+    actor = personas["coordinator"]
+    propose(issued, actor)
+    consult(issued, actor)
+    decide(issued, actor)
+    Disagreement.objects.create(la_id=issued.la_id, case=issued, kind="cease", notice_sent_on=d(2026, 1, 19),
+                                mediation_contacted_on=d(2026, 3, 5), mediation_wanted=False,
+                                certificate_issued_on=d(2026, 3, 10))
+    with time_machine.travel(datetime.datetime(2026, 4, 20, 12), tick=False):
+        assert "until 10 April 2026" in refused(cease, issued, actor, ceased_on=d(2026, 3, 20))
+        cease(issued, actor, ceased_on=d(2026, 4, 11))
+    assert fresh(issued).stage == Stage.CEASED
+
+
+def test_the_wait_can_be_switched_off(personas, issued, settings):
+    """Councils whose lawyers read reg 31 as "only while an appeal is pending" can turn the wait off."""
+    settings.EHCFLOW_CEASE_AFTER_APPEAL_PERIOD = False
+    actor = personas["coordinator"]
+    propose(issued, actor)
+    consult(issued, actor)
+    decide(issued, actor)
+    cease(issued, actor)
+    assert fresh(issued).stage == Stage.CEASED
