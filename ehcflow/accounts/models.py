@@ -4,10 +4,13 @@ Parents, young people and professionals will sign in through the portal later; t
 with no staff role, so every staff page and endpoint already refuses them.
 """
 
+import datetime
 import hashlib
 import secrets
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -37,6 +40,18 @@ class User(AbstractUser):
     teams = models.ManyToManyField("teams.Team", blank=True, related_name="members")
     job_title = models.CharField(max_length=120, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # Staff details for the delivery model (ehcflow.teams): caseload capacity follows hours and induction.
+    fte = models.DecimalField("working hours (full-time equivalent)", max_digits=3, decimal_places=2,
+                              default=Decimal("1.00"), validators=[MinValueValidator(Decimal("0.10")),
+                                                                   MaxValueValidator(Decimal("1.00"))])
+    induction_started_on = models.DateField("induction started", null=True, blank=True)
+    induction_completed_on = models.DateField("induction completed", null=True, blank=True)
+    qualifications = models.CharField(max_length=250, blank=True,
+                                      help_text="For example “BTEC Level 4 in SEND casework”.")
+    left_on = models.DateField("left the service", null=True, blank=True)
+    absent_from = models.DateField("long absence from", null=True, blank=True)
+    absent_until = models.DateField("long absence until", null=True, blank=True,
+                                    help_text="Leave empty while the return date is not known.")
     history = HistoricalRecords(excluded_fields=["last_login", "password"])
 
     @property
@@ -46,6 +61,18 @@ class User(AbstractUser):
     @property
     def sees_whole_council(self) -> bool:
         return self.is_council_staff and self.role in COUNCIL_WIDE_ROLES
+
+    def in_induction(self, on: datetime.date) -> bool:
+        """Started the six-week induction and not yet completed it on this day."""
+        return (self.induction_started_on is not None and self.induction_started_on <= on
+                and (self.induction_completed_on is None or self.induction_completed_on > on))
+
+    def away(self, on: datetime.date) -> bool:
+        """Left the service, or on a long absence, on this day: holds no new cases."""
+        if self.left_on is not None and self.left_on <= on:
+            return True
+        return (self.absent_from is not None and self.absent_from <= on
+                and (self.absent_until is None or self.absent_until >= on))
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
