@@ -1,0 +1,3 @@
+"""URLs of the delivery model: caseloads (ehcflow.teams)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the delivery model: config (ehcflow.teams)."""
+
+urlpatterns: list = []

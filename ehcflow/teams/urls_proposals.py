@@ -1,0 +1,3 @@
+"""URLs of the delivery model: proposals (ehcflow.teams)."""
+
+urlpatterns: list = []
