@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("ehcflow.ceasing.urls")),
     path("", include("ehcflow.moves.urls")),
     path("", include("ehcflow.transfers.urls")),
+    path("", include("ehcflow.appeals.urls")),  # ehcflow.appeals: the appeals work list
+    path("", include("ehcflow.teams.urls")),  # ehcflow.teams: the delivery model
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

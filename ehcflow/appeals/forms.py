@@ -55,3 +55,7 @@ class FirstStepForm(CaseStepForm):
 
 class CompliedForm(CaseStepForm):
     complied_on = DateField(label="Date the final or amended plan was issued")
+
+
+class NoPlanForm(CaseStepForm):
+    decided_on = DateField(label="Date the family was told no plan will be issued")

@@ -35,6 +35,14 @@ class Order(models.TextChoices):
     NONE = "none", "No order for the council to act"
 
 
+class Compliance(models.TextChoices):
+    """How an order was complied with: an order to assess ends in a plan or a decision not to issue one (reg 44)."""
+
+    FINAL_PLAN = "final_plan", "Final plan issued"
+    AMENDED_PLAN = "amended_plan", "Amended plan issued"
+    NO_PLAN = "no_plan", "Decision not to issue a plan, after the assessment"
+
+
 SECTIONS = ("B", "F", "I")
 
 
@@ -57,6 +65,8 @@ class Disagreement(TenantModel):
     order_on = models.DateField("date of the order", null=True, blank=True)
     first_step_on = models.DateField("date of the draft plan or notice of the assessment", null=True, blank=True)
     complied_on = models.DateField("date the order was complied with", null=True, blank=True)
+    compliance = models.CharField("how the order was complied with", max_length=12, choices=Compliance.choices,
+                                  blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -7,20 +7,22 @@ steps valid now, and the services refuse with the same words, changing nothing.
 Legal sources: CFA 2014 s.51(2) (appealable decisions), s.55 (mediation must be considered before an appeal,
 except an appeal only about the school or other institution named in section I); SEND Regulations 2014 reg 33
 (2 months to contact the mediation adviser), reg 34 (certificate within 3 working days when mediation is not
-wanted), regs 44-45 (complying with orders and unopposed appeals); HESC Rules 2008 r.20(1)(c) and r.12.
+wanted), regs 44-45 (complying with orders and unopposed appeals); HESC Rules 2008 r.20(1)(c) and r.12. Mediation
+held within 30 days and the certificates after it: see ehcflow.deadlines.rules (reference §3).
 """
 
 import datetime
 import uuid
 
-from ehcflow.appeals.models import SECTIONS, DecisionKind, Disagreement, Order, Outcome
+from ehcflow.appeals.models import SECTIONS, Compliance, DecisionKind, Disagreement, Order, Outcome
 from ehcflow.cases.checks import fmt_date, not_before, not_future
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.services import timeline_record, audited_by, case_step
 from ehcflow.core.errors import StepRefused
 
 APPEAL_STEPS = ("appeal-notice", "appeal-mediation", "appeal-mediation-held", "appeal-certificate",
-                "appeal-register", "appeal-outcome", "appeal-order", "appeal-first-step", "appeal-complied")
+                "appeal-register", "appeal-outcome", "appeal-order", "appeal-first-step", "appeal-complied",
+                "appeal-no-plan")
 # Which decisions can be appealed at which stage (a refusal closes the case; the rest follow an issued plan).
 KINDS_BY_STAGE = {
     Stage.NOT_ASSESSED: (DecisionKind.REFUSE_ASSESS,),
@@ -104,9 +106,12 @@ def step_refusal(slug: str, case: Case, target: Disagreement | None = None) -> s
         if d.first_step_on is not None:
             return "This step was already recorded."
         return None
-    if slug == "appeal-complied":
+    if slug in ("appeal-complied", "appeal-no-plan"):
         if d.complied_on is not None:
             return f"The order was already recorded as complied with on {fmt_date(d.complied_on)}."
+        if slug == "appeal-no-plan" and d.order != Order.ASSESS:
+            return ("A decision not to issue a plan complies only with an order to assess; this order is "
+                    "complied with by issuing the plan.")
         if ORDERS_WITH_STEPS.get(d.order) and d.first_step_on is None:
             return ("Record the draft plan issued, or the family told of the assessment, first "
                     "(SEND Regulations 2014 reg 44).")
@@ -184,6 +189,8 @@ def mediation_contact_record(*, actor, disagreement: Disagreement, version: int 
 
 def mediation_held_record(*, actor, disagreement: Disagreement, version: int | None, token: uuid.UUID | None,
                           held_on: datetime.date) -> Disagreement:
+    """Mediation was held: due within 30 days of the family asking; the mediator's certificate follows within
+    3 working days (reference §3; ehcflow.deadlines.rules). Held late is recorded, and the deadline shows missed."""
     case = disagreement.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("appeal-mediation-held", case, disagreement)
@@ -291,6 +298,7 @@ def order_first_step_record(*, actor, disagreement: Disagreement, version: int |
 
 def order_complied_record(*, actor, disagreement: Disagreement, version: int | None, token: uuid.UUID | None,
                           complied_on: datetime.date) -> Disagreement:
+    """The final plan (order to make a plan, or to assess) or the amended plan (order to amend) was issued."""
     case = disagreement.case
     with case_step(actor=actor, case=case, version=version, token=token):
         _check("appeal-complied", case, disagreement)
@@ -298,7 +306,28 @@ def order_complied_record(*, actor, disagreement: Disagreement, version: int | N
         not_before(complied_on, disagreement.order_on, "complied_on", "the order")
         not_before(complied_on, disagreement.first_step_on, "complied_on", "the first step")
         disagreement.complied_on = complied_on
+        amend = disagreement.order == Order.AMEND
+        disagreement.compliance = Compliance.AMENDED_PLAN if amend else Compliance.FINAL_PLAN
         audited_by(disagreement, actor).save()
         timeline_record(case=case, actor=actor, kind="appeal_complied", occurred_on=complied_on,
-                  summary=f"Tribunal order complied with: {disagreement.get_order_display().lower()}")
+                  summary=f"Tribunal order complied with ({disagreement.get_order_display().lower()}): "
+                          f"{disagreement.get_compliance_display().lower()}")
+    return disagreement
+
+
+def order_no_plan_record(*, actor, disagreement: Disagreement, version: int | None, token: uuid.UUID | None,
+                         decided_on: datetime.date) -> Disagreement:
+    """After an assessment the Tribunal ordered, the council decided not to issue a plan: due within 10 weeks of
+    the order, the other way to comply with it than the final plan within 14 (reg 44; reg 45 when unopposed)."""
+    case = disagreement.case
+    with case_step(actor=actor, case=case, version=version, token=token):
+        _check("appeal-no-plan", case, disagreement)
+        not_future(decided_on, "decided_on")
+        not_before(decided_on, disagreement.order_on, "decided_on", "the order")
+        not_before(decided_on, disagreement.first_step_on, "decided_on", "the notice of the assessment")
+        disagreement.complied_on, disagreement.compliance = decided_on, Compliance.NO_PLAN
+        audited_by(disagreement, actor).save()
+        timeline_record(case=case, actor=actor, kind="appeal_no_plan", occurred_on=decided_on,
+                        summary="Decision not to issue a plan after the assessment the Tribunal ordered (SEND "
+                                "Regulations 2014 reg 44); the family may appeal this decision")
     return disagreement

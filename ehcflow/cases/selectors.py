@@ -185,7 +185,8 @@ def _ceasing_and_moves_facts(plan) -> dict:
         "la_transfers": tuple(
             LaTransferClock(ref=str(t.pk), direction=t.direction, learnt_on=t.learnt_on, move_on=t.move_on,
                             transferred_on=t.transferred_on, family_notified_on=t.family_notified_on,
-                            plan_or_last_review_on=t.plan_or_last_review_on)
+                            plan_or_last_review_on=t.plan_or_last_review_on, cancelled_on=t.cancelled_on,
+                            health_body_changes=t.health_body_changes, health_notified_on=t.health_notified_on)
             for t in plan.la_transfers.all()
         ),
     }

@@ -27,6 +27,7 @@ from ehcflow.ceasing import steps as lifecycle_steps  # ehcflow.ceasing, ehcflow
 from ehcflow.ceasing.selectors import case_section as ceasing_section  # ehcflow.ceasing, ehcflow.moves
 from ehcflow.core.errors import DuplicateSubmission, NotAllowed, StaleForm, StepRefused
 from ehcflow.core.models import RecordView
+from ehcflow.moves import steps as moves_steps  # ehcflow.moves: steps added after the ceasing slice
 from ehcflow.plans import services as plan_services
 from ehcflow.reassessment import steps as reassessment_steps  # ehcflow.reassessment
 from ehcflow.reassessment.selectors import case_section as reassessment_section  # ehcflow.reassessment
@@ -383,6 +384,14 @@ STEPS.update({s.slug: s for s in [
 STEPS.update({kw["slug"]: Step(**kw) for kw in lifecycle_steps.step_kwargs()})  # ehcflow.ceasing, ehcflow.moves
 STEPS.update({kw["slug"]: Step(**kw) for kw in appeal_steps.step_kwargs()})  # ehcflow.appeals
 STEPS.update({kw["slug"]: Step(**kw) for kw in reassessment_steps.step_kwargs()})  # ehcflow.reassessment
+
+# ehcflow.moves: cancel a move that falls through; the reg 16 health commissioning body notice. They act on the
+# plan, so the lifecycle rules above offer and refuse them (ehcflow.moves.services.step_refusal).
+STEPS.update({kw["slug"]: Step(**kw) for kw in moves_steps.step_kwargs()})
+ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] = ACTIONS_BY_STAGE[Stage.PLAN_ISSUED] + [s[0] for s in moves_steps.SPECS]
+STEPS_ALLOWED[Stage.PLAN_ISSUED] |= moves_steps.SLUGS
+LIFECYCLE_STEPS = LIFECYCLE_STEPS | moves_steps.SLUGS
+# end ehcflow.moves
 
 
 @staff_required

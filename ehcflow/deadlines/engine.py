@@ -19,7 +19,7 @@ these):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ehcflow.deadlines.phase_transfer import PhaseTransferClock  # noqa: F401 (part of CaseFacts)
@@ -132,6 +132,9 @@ class LaTransferClock:
     transferred_on: date | None = None  # out: plan sent to the new council; in: the day it transferred here
     family_notified_on: date | None = None  # in: reg 15(4)
     plan_or_last_review_on: date | None = None  # in: the date the reg 15(5) 12 months run from
+    cancelled_on: date | None = None  # out: the move fell through; its deadlines go
+    health_body_changes: bool | None = None  # out: reg 16 applies; None (not known) still shows the deadline
+    health_notified_on: date | None = None  # out: the new health commissioning body was told (reg 16)
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,9 @@ class DisagreementClock:
     order: str | None = None  # "make_plan" | "assess" | "amend"
     order_on: date | None = None  # the order, or the day the council told the Tribunal it would not oppose
     first_step_on: date | None = None  # draft plan issued (make_plan) or family told of the assessment (assess)
-    complied_on: date | None = None  # final or amended plan issued
+    complied_on: date | None = None  # final or amended plan issued, or (assess) the decision not to issue one
+    mediation_held_on: date | None = None
+    compliance: str | None = None  # "final_plan" | "amended_plan" | "no_plan": how the order was complied with
 
 
 @dataclass(frozen=True)
@@ -355,6 +360,8 @@ def _after_the_plan(facts: CaseFacts, today: date) -> list[Deadline]:
 
     The 12-month review decision (CFA s.44(1)) runs from the plan, then from each review decision
     notified: each recorded decision meets the one before it, and the next is always pending.
+    A plan finalised after a re-assessment starts the 12 months again (`_review_chain_events`; the
+    decision and its sources are in ehcflow.reassessment.services).
     """
     out: list[Deadline] = []
     decided = sorted((r for r in facts.reviews if r.decision_on is not None), key=lambda r: (r.decision_on, r.ref))
@@ -363,12 +370,19 @@ def _after_the_plan(facts: CaseFacts, today: date) -> list[Deadline]:
     if legacy is not None and legacy not in {r.decision_on for r in decided} and legacy > start:
         # A review decision loaded from the council's history, with no review recorded here.
         key, start = "review_decision_next", legacy
-    for review in decided:
-        if review.decision_on < start:
+    since = None  # ehcflow.reassessment: the re-assessment whose plan the running 12 months start from
+    for on, review, clock in _review_chain_events(facts, decided):
+        if on < start:
             continue
-        out.append(_deadline(facts, key, RULES[key].due(start), review.decision_on, today, ref=review.ref))
-        key, start = "review_decision_next", review.decision_on
-    out.append(_deadline(facts, key, RULES[key].due(start), None, today))
+        if clock is not None:  # ehcflow.reassessment: a plan finalised after a re-assessment
+            if on > start:
+                out.append(_review_overtaken(facts, key, start, clock, today))
+            key, start, since = "review_decision_next", on, clock
+            continue
+        out.append(_review_from(_deadline(facts, key, RULES[key].due(start), review.decision_on, today,
+                                          ref=review.ref), since))
+        key, start, since = "review_decision_next", review.decision_on, None
+    out.append(_review_from(_deadline(facts, key, RULES[key].due(start), None, today), since))
     for review in facts.reviews:
         if review.meeting_on is None:
             continue
@@ -455,17 +469,23 @@ def _transfer_in(facts: CaseFacts) -> LaTransferClock | None:
 
 
 def _moves_and_ceasing(facts: CaseFacts, deadlines: list[Deadline], today: date) -> list[Deadline]:
-    """Add the transfer deadlines (regs 15(2), 15(4), 15(5)); once the plan has ceased, nothing after it is due.
+    """Add the transfer deadlines (regs 15(2), 15(4), 15(5), 16); once the plan has ceased, nothing after it is due.
 
     A plan received from another council is reviewed by the later of 12 months from the plan or its last
     review and 3 months from the transfer (reg 15(5)): that deadline replaces the first one of the 12-month
     chain, is met by the first review decision recorded here, and the chain runs on from that decision.
+    A cancelled move out (the family did not move) has no deadlines. The reg 16 notice to the new health
+    commissioning body has the reg 15(2) dates and is left out only when the officer answered that the move
+    does not change that body.
     """
     out = list(deadlines)
     for t in facts.la_transfers:
-        if t.direction == "out" and t.learnt_on is not None:
+        if t.direction == "out" and t.learnt_on is not None and t.cancelled_on is None:
             out.append(_deadline(facts, "plan_transfer", RULES["plan_transfer"].due(t.learnt_on, t.move_on),
                                  t.transferred_on, today, ref=t.ref))
+            if t.health_body_changes is not False:  # reg 16
+                out.append(_deadline(facts, "health_body_notice", RULES["health_body_notice"].due(
+                    t.learnt_on, t.move_on), t.health_notified_on, today, ref=t.ref))
     incoming = _transfer_in(facts)
     if incoming is not None:
         arrived = incoming.transferred_on
@@ -505,6 +525,44 @@ class ReassessmentClock:
     plan_issued_on: date | None = None  # the plan after re-assessment
     decision_days: int = 15  # [U] regs 24-25: configurable (settings.EHCFLOW_REASSESSMENT_DECISION_DAYS)
     exceptions: tuple[ExceptionRecord, ...] = ()  # Set A, for reassessment_plan (ref = this clock's ref)
+    # [U] The plan after re-assessment starts the 12-month review clock again (CFA s.44(1); reg 27(1)):
+    # configurable (settings.EHCFLOW_REASSESSED_PLAN_RESTARTS_REVIEW), see ehcflow.reassessment.services.
+    restarts_review: bool = True
+
+
+REVIEW_AFTER_REASSESSMENT_SOURCE = "Children and Families Act 2014 s.44(1); SEND Regulations 2014 reg 27(1)"
+
+
+def _review_chain_events(facts: CaseFacts, decided: list[ReviewClock]):
+    """Review decisions and plans finalised after a re-assessment, in date order, as (date, review, clock).
+
+    On the same day the review decision comes first, so the plan after re-assessment starts the next 12 months.
+    """
+    events = [(r.decision_on, 0, r.ref, r, None) for r in decided]
+    events += [(c.plan_issued_on, 1, c.ref, None, c) for c in facts.reassessments
+               if c.decision == "reassess" and c.plan_issued_on is not None and c.restarts_review]
+    return [(on, review, clock) for on, _, _, review, clock in sorted(events, key=lambda e: e[:3])]
+
+
+def _review_from(d: Deadline, since: ReassessmentClock | None) -> Deadline:
+    """A review deadline counted from a plan after re-assessment says so, with both sources."""
+    if since is None:
+        return d
+    return replace(d, label=f"{d.label} (12 months from the plan after re-assessment)",
+                   source=REVIEW_AFTER_REASSESSMENT_SOURCE)
+
+
+def _review_overtaken(facts: CaseFacts, key: str, start: date, clock: ReassessmentClock, today: date) -> Deadline:
+    """The review deadline running when a plan after re-assessment was finalised: its 12 months end there.
+
+    Finalised by its due date, nothing was missed: not applicable. Finalised later, the review was already
+    missed and stays missed (closed on the day of the new plan, so it is no longer work). Its ref names the
+    re-assessment, so it never collides with the deadline that runs on from the new plan.
+    """
+    d = _deadline(facts, key, RULES[key].due(start), clock.plan_issued_on, today, ref=f"reassessment-{clock.ref}")
+    d = replace(d, label=f"{d.label} (overtaken by the plan after re-assessment)",
+                source=REVIEW_AFTER_REASSESSMENT_SOURCE)
+    return _not_applicable(d) if clock.plan_issued_on <= d.due else d
 
 
 def _validate_reassessment_exception(facts: CaseFacts, record: ExceptionRecord) -> None:
@@ -550,7 +608,7 @@ def _reassessment_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
 # --- Mediation, appeals and Tribunal orders (ehcflow.appeals) --------------------------------------
 
 _ORDER_KEYS = {"make_plan": (("order_plan_draft", "first_step_on"), ("order_plan_final", "complied_on")),
-               "assess": (("order_assess_notice", "first_step_on"), ("order_assess_plan", "complied_on")),
+               "assess": (("order_assess_notice", "first_step_on"),),  # then a plan or a no-plan decision
                "amend": (("order_amend", "complied_on"),)}
 
 
@@ -566,24 +624,77 @@ def _family_deadline(key: str, due: date, done_on: date | None, today: date, ref
 
 
 def _disagreement_deadlines(facts: CaseFacts, today: date) -> list[Deadline]:
-    """Mediation (regs 33-34), the appeal (HESC r.20(1)(c), r.12) and complying with an order (regs 44-45).
+    """Mediation (regs 33-34 and the 30 days after), the appeal (HESC r.20(1)(c), r.12), orders (regs 44-45).
 
     The mediation contact and the appeal are the family's time limits: shown, never the council's next
-    deadline. The certificate (the council's mediation adviser) and the orders are tracked as deadlines.
+    deadline. Mediation held, the certificates (the council's mediation adviser and mediator) and the orders
+    are tracked as deadlines.
     """
+    return [x for c in facts.disagreements for x in disagreement_deadlines(c, today, facts)]
+
+
+def disagreement_deadlines(c: DisagreementClock, today: date, facts: CaseFacts | None = None) -> list[Deadline]:
+    """One disagreement's deadlines, in the engine's order; also what the appeals work list shows per row."""
+    facts = facts if facts is not None else CaseFacts(received_on=c.notice_sent_on)
     out: list[Deadline] = []
-    for c in facts.disagreements:
-        out.append(_family_deadline("mediation_contact", RULES["mediation_contact"].due(c.notice_sent_on),
-                                    c.mediation_contacted_on, today, c.ref,
-                                    not_applicable=c.appeal_registered_on is not None))
-        if c.mediation_contacted_on is not None and c.mediation_wanted is False:
-            out.append(_deadline(facts, "mediation_certificate",
-                                 RULES["mediation_certificate"].due(c.mediation_contacted_on),
-                                 c.certificate_issued_on, today, ref=c.ref))
-        out.append(_family_deadline("tribunal_appeal",
-                                    RULES["tribunal_appeal"].due(c.notice_sent_on, c.certificate_issued_on),
-                                    c.appeal_registered_on, today, c.ref))
-        if c.order_on is not None:
-            for key, attr in _ORDER_KEYS.get(c.order or "", ()):
-                out.append(_deadline(facts, key, RULES[key].due(c.order_on), getattr(c, attr), today, ref=c.ref))
+    out.append(_family_deadline("mediation_contact", RULES["mediation_contact"].due(c.notice_sent_on),
+                                c.mediation_contacted_on, today, c.ref,
+                                not_applicable=c.appeal_registered_on is not None))
+    if c.mediation_contacted_on is not None and c.mediation_wanted is False:
+        out.append(_deadline(facts, "mediation_certificate",
+                             RULES["mediation_certificate"].due(c.mediation_contacted_on),
+                             c.certificate_issued_on, today, ref=c.ref))
+    if c.mediation_contacted_on is not None and c.mediation_wanted:
+        out.extend(_mediation_deadlines(facts, c, today))
+    out.append(_family_deadline("tribunal_appeal",
+                                RULES["tribunal_appeal"].due(c.notice_sent_on, c.certificate_issued_on),
+                                c.appeal_registered_on, today, c.ref))
+    if c.order_on is not None:
+        for key, attr in _ORDER_KEYS.get(c.order or "", ()):
+            out.append(_deadline(facts, key, RULES[key].due(c.order_on), getattr(c, attr), today, ref=c.ref))
+        if c.order == "assess":
+            out.extend(_order_assess_outcome(facts, c, today))
     return out
+
+
+def _mediation_deadlines(facts: CaseFacts, c: DisagreementClock, today: date) -> list[Deadline]:
+    """Mediation wanted: held within 30 days, then the mediator's certificate within 3 working days; if it is
+    not held in the 30 days, the certificate within 3 working days of their end (reference §3).
+
+    Met by the dates recorded. Without mediation, a certificate issued (or an appeal only about section I
+    registered) closes the 30 days: by their end it means the family left mediation (not applicable); after
+    it, mediation was missed and the deadline is closed on that day, so it is no longer work. Once a late
+    mediation is recorded, its own certificate deadline replaces the one for mediation not held.
+    """
+    wanted_on, held, certificate = c.mediation_contacted_on, c.mediation_held_on, c.certificate_issued_on
+    appeal_without_certificate = certificate is None and c.appeal_registered_on is not None
+    held_due = RULES["mediation_held"].due(wanted_on)
+    closed_on = held if held is not None else certificate or c.appeal_registered_on
+    left = held is None and closed_on is not None and closed_on <= held_due
+    out = [_deadline(facts, "mediation_held", held_due, closed_on, today, ref=c.ref, not_applicable=left)]
+    if held is not None:
+        out.append(_deadline(facts, "mediation_certificate_after", RULES["mediation_certificate_after"].due(held),
+                             certificate, today, ref=c.ref, not_applicable=appeal_without_certificate))
+    elif not left and not appeal_without_certificate and (today > held_due or certificate is not None):
+        out.append(_deadline(facts, "mediation_certificate_not_held",
+                             RULES["mediation_certificate_not_held"].due(wanted_on), certificate, today, ref=c.ref))
+    return out
+
+
+def _order_assess_outcome(facts: CaseFacts, c: DisagreementClock, today: date) -> list[Deadline]:
+    """After an order to assess: a decision not to issue a plan within 10 weeks, or the final plan within 14.
+
+    The way the council complied makes the other deadline not applicable. Before it has complied both are
+    pending, but the 10 weeks bind only a decision not to issue: once they pass with none recorded, only the
+    plan remains due (a no-plan decision recorded later is still counted as missed).
+    """
+    no_plan, plan = c.compliance == "no_plan", c.compliance == "final_plan" or (
+        c.complied_on is not None and c.compliance is None)  # recorded before the choice existed: a plan
+    no_plan_due = RULES["order_assess_no_plan"].due(c.order_on)
+    lapsed = c.complied_on is None and today > no_plan_due
+    return [
+        _deadline(facts, "order_assess_no_plan", no_plan_due, c.complied_on if no_plan else None, today, ref=c.ref,
+                  not_applicable=plan or lapsed),
+        _deadline(facts, "order_assess_plan", RULES["order_assess_plan"].due(c.order_on),
+                  c.complied_on if plan else None, today, ref=c.ref, not_applicable=no_plan),
+    ]

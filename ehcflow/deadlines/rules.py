@@ -254,6 +254,16 @@ def transfer_review_due(transfer_on: date, plan_or_last_review_on: date) -> date
     return max(within_12_months_starting(plan_or_last_review_on), add_months(transfer_on, 3))
 
 
+def health_body_notice_due(learnt_on: date, move_on: date | None = None) -> date:
+    """The old health commissioning body tells the new one of the move. [S] reg 16 (ehcflow.moves).
+
+    Worded as reg 15(2): on the day of the move or, where it learnt of the move less than 15
+    working days before, within 15 working days beginning with the day it learnt; so the
+    same later-of-two-dates computation.
+    """
+    return plan_transfer_due(learnt_on, move_on)
+
+
 # --- Mediation and Tribunal -----------------------------------------------------------
 
 
@@ -505,6 +515,16 @@ _RULE_LIST: tuple[Rule, ...] = (
         transfer_review_due,
         "S",
     ),
+    # [S] reg 16 (ehcflow.moves): only where the move changes the health commissioning body
+    Rule(
+        "health_body_notice",
+        "New health commissioning body told of the move",
+        "SEND Regulations 2014 reg 16",
+        None,
+        SEND_2014,
+        health_body_notice_due,
+        "S",
+    ),
     # [L] reg 33
     Rule(
         "mediation_contact",
@@ -556,3 +576,59 @@ _RULE_LIST: tuple[Rule, ...] = (
 )
 
 RULES: dict[str, Rule] = {rule.key: rule for rule in _RULE_LIST}
+
+
+# --- ehcflow.appeals: mediation held, the certificates after it, the no-plan decision after an order ---------
+# The 30 days and the two certificates are [S] (reference §3 rows "Mediation held" and "Certificate after
+# mediation"; IPSEA, "The mediation process"). They sit in the SEND Regulations 2014 between reg 34 (the
+# certificate when mediation is not wanted) and reg 42; reg 42 itself is what the council must do after a
+# mediation agreement (checked against the text), not a certificate. Until the paragraph is confirmed the
+# sources name that group of regulations. The certificate after mediation is the mediator's under CFA 2014
+# s.55(5) (reg 32(b) names the certificates of s.55(4) and (5)).
+MEDIATION_HELD_DAYS = 30
+# [U] the day the 30 days run from: the law counts from the council being told the family wants mediation;
+# the service records the day the family told the mediation adviser, which the adviser passes on.
+
+
+def mediation_held_due(wanted_on: date, days: int = MEDIATION_HELD_DAYS) -> date:
+    """Mediation held within 30 calendar days of the family saying they want it (the day itself not counted). [S]"""
+    return add_days(wanted_on, days)
+
+
+def mediation_certificate_not_held_due(wanted_on: date, days: int = MEDIATION_HELD_DAYS,
+                                       working_days: int = MEDIATION_CERTIFICATE_WORKING_DAYS) -> date:
+    """No mediation within the 30 days: the certificate within 3 working days. [S]
+
+    Counted [U] from the last of the 30 days, the latest day the adviser can learn that mediation will not
+    happen in time; the day itself not counted, as for reg 34.
+    """
+    return working_days_after(mediation_held_due(wanted_on, days), working_days)
+
+
+def mediation_certificate_after_due(held_on: date, working_days: int = MEDIATION_CERTIFICATE_WORKING_DAYS) -> date:
+    """The mediator's certificate within 3 working days after the mediation (CFA s.55(5)). [S]; counting [U]."""
+    return working_days_after(held_on, working_days)
+
+
+def order_assess_no_plan_due(order_on: date) -> date:
+    """Order (or unopposed appeal) to assess: a decision not to issue a plan within 10 weeks. [S] reg 44; [L] reg 45.
+
+    The other way to comply is the final plan within 14 weeks (`order_assess_plan_due`).
+    """
+    return add_weeks(order_on, 10)
+
+
+_APPEALS_MEDIATION_RULES = (
+    Rule("mediation_held", "Mediation held (within 30 days of the family asking for it)",
+         "SEND Regulations 2014, mediation regs 35-41 (30 days)", None, SEND_2014, mediation_held_due, "S"),
+    Rule("mediation_certificate_not_held", "Mediation certificate issued (mediation not held within 30 days)",
+         "SEND Regulations 2014, mediation regs 35-41 (3 working days)", None, SEND_2014,
+         mediation_certificate_not_held_due, "U"),
+    Rule("mediation_certificate_after", "Mediation certificate issued after mediation",
+         "Children and Families Act 2014 s.55(5); SEND Regulations 2014, mediation regs 35-41 (3 working days)",
+         None, SEND_2014, mediation_certificate_after_due, "S"),
+    Rule("order_assess_no_plan", "Decision not to issue a plan after a Tribunal order to assess",
+         "SEND Regulations 2014 regs 44-45", None, SEND_2014, order_assess_no_plan_due, "S"),
+)
+RULES.update({rule.key: rule for rule in _APPEALS_MEDIATION_RULES})
+# --- end ehcflow.appeals ---------------------------------------------------------------------------------------

@@ -121,6 +121,8 @@ class PlanVersion(TenantModel):
     """
 
     KINDS = [("final", "Final plan"), ("amended", "Amended plan")]
+    KINDS += [("moved_in", "Plan as transferred in from another council")]  # ehcflow.moves (reg 15(3))
+    KINDS += [("reassessed", "Plan after re-assessment")]  # ehcflow.reassessment (reg 27)
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()

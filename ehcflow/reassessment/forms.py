@@ -23,6 +23,22 @@ class ReassessDecideForm(CaseStepForm):
     reasons = forms.CharField(label="Reasons", widget=forms.Textarea, required=False,
                               help_text="Needed for a refusal: the family is told them with their right to appeal")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        note = _recent_assessment_note(self.case)
+        if note:
+            self.fields["decision"].help_text = note
+
+
+def _recent_assessment_note(case) -> str:
+    """The 6-month guidance for the open request (ehcflow.reassessment.selectors.recent_assessment_note)."""
+    from ehcflow.reassessment.selectors import recent_assessment_note
+    from ehcflow.reassessment.services import open_reassessment
+
+    plan = getattr(case, "plan", None) if case is not None else None
+    item = open_reassessment(plan) if plan is not None and plan.issued_on else None
+    return recent_assessment_note(plan, item.requested_on) if item is not None else ""
+
 
 class ReassessExceptionForm(CaseStepForm):
     reason = _radio([(k, f"{k}: {v}") for k, v in SET_A_REASONS.items()], "Why the 14 weeks cannot be met")

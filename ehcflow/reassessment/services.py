@@ -13,6 +13,17 @@ Conflicts (decided here): one re-assessment open at a time. A request is always 
 A decision to re-assess is refused while proposed amendments are open (reg 22): both change the plan's content
 through the same plan steps, so finish the amendment first (or refuse). The plan after re-assessment cannot be
 issued while an amendment is open, for the same reason. An annual review may run alongside.
+
+The annual review after a re-assessment (decided here; [U], configurable). CFA s.44(1) requires a review within
+12 months of the plan being made and then within 12 months of each previous review. Following a re-assessment
+the council amends or replaces the plan with the steps of making one (reg 27(1): regs 11-14, CFA ss.33, 38-40;
+Code of Practice 9.186-9.193), and the plan it finalises is a plan made on that day. So the next review decision is
+due 12 months from the later of the last review decision and the date the plan after re-assessment was issued
+(`ehcflow.deadlines.engine._review_chain_events`). The review deadline running at that date ends there: not
+applicable if the new plan came by its due date, still missed if it had already passed. A council that reads
+s.44(1) as running only from reviews sets EHCFLOW_REASSESSED_PLAN_RESTARTS_REVIEW = False. The plan after
+re-assessment is kept as a plan version of its own kind ("reassessed"), so the versions page and timeline say
+what happened.
 """
 
 import datetime
@@ -30,10 +41,7 @@ from ehcflow.plans.services import plan_is_being_amended, plan_version_record
 from ehcflow.reassessment.models import ReassessDecision, Reassessment, ReassessmentException, RequestedBy
 
 REASSESSMENT_STEPS = ("reassess-request", "reassess-decide", "reassess-exception", "reassess-plan")
-
-
-
-
+REASSESSED_KIND = "reassessed"  # PlanVersion.kind of the plan after re-assessment
 
 
 def reassessments_of(plan: Plan) -> list[Reassessment]:
@@ -179,8 +187,13 @@ def reassessment_plan_issue(*, actor, reassessment: Reassessment, version: int |
         not_before(plan_issued_on, reassessment.decision_on, "plan_issued_on", "the decision to re-assess")
         reassessment.plan_issued_on = reassessment.completed_on = plan_issued_on
         audited_by(reassessment, actor).save()
-        row = plan_version_record(actor=actor, plan=plan, kind="amended", issued_on=plan_issued_on)
+        row = plan_version_record(actor=actor, plan=plan, kind=REASSESSED_KIND, issued_on=plan_issued_on)
+        from ehcflow.reassessment.selectors import next_review
+
+        review = next_review(case, plan_issued_on)
+        then = (f"; next annual review decision due by {fmt_date(review.due)}" if review is not None
+                and review.source == engine.REVIEW_AFTER_REASSESSMENT_SOURCE else "")
         timeline_record(case=case, actor=actor, kind="reassessment_plan_issued", occurred_on=plan_issued_on,
-                  summary=f"Plan issued after re-assessment (version {row.number}); family told of their right "
-                          "to appeal")
+                        summary=f"Plan issued after re-assessment (version {row.number}); family told of their "
+                                f"right to appeal{then}")
     return reassessment

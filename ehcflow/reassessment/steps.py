@@ -21,7 +21,8 @@ SPECS = [
      "Exception recorded", "Save"),
     ("reassess-plan", "Record the plan issued after re-assessment", f.ReassessPlanForm, s.reassessment_plan_issue,
      "reassessment", "Change the plan's content with the plan steps first; the plan as issued is kept as its next "
-                     "version. Within 14 weeks of notifying the decision to re-assess (reg 27(2)).",
+                     "version. Within 14 weeks of notifying the decision to re-assess (reg 27(2)). The next annual "
+                     "review is then due within 12 months of this plan (Children and Families Act 2014 s.44(1)).",
      "Plan after re-assessment recorded", "Issue plan"),
 ]
 SLUGS = frozenset(x[0] for x in SPECS)

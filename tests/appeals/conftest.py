@@ -77,3 +77,7 @@ def first_step(case, actor, done_on=d(2025, 9, 10)):
 
 def complied(case, actor, complied_on=d(2025, 12, 1)):
     return _call(s.order_complied_record, case, actor, complied_on=complied_on)
+
+
+def no_plan(case, actor, decided_on=d(2025, 11, 3)):
+    return _call(s.order_no_plan_record, case, actor, decided_on=decided_on)

@@ -119,3 +119,48 @@ def test_case_page_queries_do_not_grow(personas, refused):
         contact(refused, actor, contacted_on=d(2025, 3, day))
     assert Disagreement.objects.count() == 4
     assert count_queries(client, f"/cases/{refused.pk}/") == small
+
+
+def _ordered_to_assess(case, actor):
+    from tests.appeals.conftest import certificate, first_step, order, outcome, register
+
+    notice(case, actor, notice_sent_on=d(2025, 6, 2))
+    contact(case, actor, contacted_on=d(2025, 6, 3))
+    certificate(case, actor, issued_on=d(2025, 6, 5))
+    register(case, actor, registered_on=d(2025, 7, 1))
+    outcome(case, actor, outcome="upheld", outcome_on=d(2026, 1, 5))
+    order(case, actor, order="assess", order_on=d(2026, 1, 5))
+    first_step(case, actor, done_on=d(2026, 1, 12))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_no_plan_decision_through_the_page(persona, personas, refused):
+    """Offered and recorded only by those who change the case; the case page then says how the order was met."""
+    _ordered_to_assess(refused, personas["coordinator"])
+    case = fresh(refused)
+    client = client_for(personas[persona])
+    url = f"/cases/{case.pk}/appeal-no-plan/{last(case).pk}/"
+    assert client.get(url).status_code == step_expected(persona)
+    body = client.get(f"/cases/{case.pk}/").content.decode()
+    offered = "Record a decision not to issue a plan after the ordered assessment" in body
+    assert offered == (persona in CHANGES_CASE)
+    response = client.post(url, {"version": case.version, "token": str(uuid.uuid4()),
+                                 **date_fields("decided_on", d(2026, 1, 30))})
+    if persona in CHANGES_CASE:
+        assert response.status_code == 302
+        assert last(case).compliance == "no_plan"
+        body = client.get(f"/cases/{case.pk}/").content.decode()
+        assert "Complied with 30 Jan 2026: decision not to issue a plan, after the assessment" in body
+        assert client.get(url).status_code == 409  # recorded: no longer possible
+    else:
+        assert response.status_code in (403, 404) and last(case).complied_on is None
+
+
+def test_the_no_plan_page_refuses_a_bad_date_and_changes_nothing(personas, refused):
+    _ordered_to_assess(refused, personas["coordinator"])
+    case = fresh(refused)
+    response = client_for(personas["coordinator"]).post(
+        f"/cases/{case.pk}/appeal-no-plan/{last(case).pk}/",
+        {"version": case.version, "token": str(uuid.uuid4()), **date_fields("decided_on", d(2026, 1, 4))})
+    assert response.status_code == 400 and "on or after the order" in response.content.decode()
+    assert last(case).complied_on is None and fresh(refused).version == case.version

@@ -10,7 +10,7 @@ from ehcflow.ceasing.models import Cessation
 from ehcflow.moves.models import LaTransfer
 from tests.ceasing.conftest import consult, decide, propose, with_birth_date
 from tests.conftest import advance, fresh
-from tests.moves.test_moves_services import move_in, move_out
+from tests.moves.test_moves_services import move_out
 from tests.reviews.test_review_pages import count_queries, date_fields, step_expected
 from tests.test_access import ALL, CHANGES_CASE, NOT_STAFF, client_for, expected_view_status
 
@@ -120,21 +120,6 @@ def test_propose_through_the_page_refuses_a_reason_that_does_not_fit(personas, i
     assert "Record the consultation about ceasing" in page and "Propose to cease the plan" not in page
 
 
-def test_move_in_through_the_page(personas, at_today):
-    client = client_for(personas["coordinator"])
-    response = client.get("/moves/in/")
-    form = response.context["form"]
-    data = {"version": "", "token": str(form.initial["token"]), "first_name": "Casey", "last_name": "Mover",
-            **date_fields("date_of_birth", d(2015, 5, 5)), "sex": "F", "upn": "C123456789012", "looked_after": "False",
-            "other_la_code": "208", "other_la_name": "Lambeth", **date_fields("plan_issued_on", d(2023, 6, 1)),
-            **date_fields("transferred_on", d(2026, 1, 12))}
-    response = client.post("/moves/in/", data)
-    assert response.status_code == 302, response.content.decode()[:3000]
-    page = client.get(response["Location"]).content.decode()
-    assert "Moved in from another council" in page and "Record the family told about the transfer" in page
-    assert "23 Feb 2026" in page  # reg 15(4)
-
-
 def test_case_page_queries_do_not_grow(personas, issued):
     actor = personas["coordinator"]
     client = client_for(actor)
@@ -167,13 +152,3 @@ def test_move_out_and_sent_through_the_pages(personas, issued):
     assert fresh(issued).stage == "ceased"
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "Plan ceased" in page and "Record a move to another council" not in page
-
-
-def test_family_told_through_the_page(personas, at_today):
-    actor = personas["coordinator"]
-    case = move_in(actor)
-    transfer = LaTransfer.objects.get(plan__case=case)
-    response = client_for(actor).post(f"/cases/{case.pk}/move-in-notified/{transfer.pk}/", {
-        "version": fresh(case).version, "token": str(uuid.uuid4()), **date_fields("notified_on", d(2026, 1, 20))})
-    assert response.status_code == 302
-    assert LaTransfer.objects.get().family_notified_on == d(2026, 1, 20)

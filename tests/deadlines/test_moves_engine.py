@@ -3,7 +3,9 @@
 reg 15(2): the old council sends the plan on the day of the move, or within 15 working days beginning with
 the day it learnt of the move if it learnt less than 15 working days before. reg 15(4): the new council tells
 the family within 6 weeks. reg 15(5): it reviews by the later of 12 months from the plan or last review and
-3 months from the transfer. A ceased plan has nothing further awaited.
+3 months from the transfer. reg 16 [S]: where the move changes the health commissioning body, the new body
+is told on the reg 15(2) dates (shown while that is not known). A cancelled move has no deadlines. A ceased
+plan has nothing further awaited.
 """
 
 import datetime
@@ -12,7 +14,13 @@ import pytest
 
 from ehcflow.deadlines import engine
 from ehcflow.deadlines.engine import CaseFacts, CessationClock, LaTransferClock, ReviewClock
-from ehcflow.deadlines.rules import RULES, plan_transfer_due, transfer_family_notice_due, transfer_review_due
+from ehcflow.deadlines.rules import (
+    RULES,
+    health_body_notice_due,
+    plan_transfer_due,
+    transfer_family_notice_due,
+    transfer_review_due,
+)
 
 d = datetime.date
 
@@ -120,3 +128,75 @@ def test_transfer_in_notice_and_review_met_then_chain_continues():
 def test_transfer_in_late_notice_is_missed():
     deadlines = engine.case_deadlines(incoming(notified=d(2025, 4, 15)), d(2025, 5, 1))
     assert _by_key(deadlines)[("transfer_family_notice", "4")].status == engine.STATUS_MISSED
+
+
+# --- reg 16: the change of health commissioning body; a move that falls through ----------------------------
+
+@pytest.mark.parametrize(("learnt_on", "move_on", "due", "why"), [
+    # Same words as reg 15(2): the day of the move, or 15 working days beginning with the day of learning.
+    (d(2025, 12, 15), d(2025, 12, 19), d(2026, 1, 7), "learnt 5 working days ahead, across Christmas"),
+    (d(2025, 4, 17), None, d(2025, 5, 12), "no move date: 15 working days across Easter and 5 May"),
+    (d(2025, 4, 17), d(2025, 6, 2), d(2025, 6, 2), "learnt well ahead: on the day of the move"),
+    (d(2026, 3, 2), d(2026, 2, 27), d(2026, 3, 20), "learnt after the family moved: 15 working days from learning"),
+])
+def test_health_body_notice_due(learnt_on, move_on, due, why):
+    assert health_body_notice_due(learnt_on, move_on) == due, why
+    assert RULES["health_body_notice"].due(learnt_on, move_on) == due
+    assert RULES["health_body_notice"].source == "SEND Regulations 2014 reg 16"
+
+
+def moving_out(**kw) -> LaTransferClock:
+    base = dict(ref="7", direction="out", learnt_on=d(2025, 12, 15), move_on=d(2025, 12, 19))
+    base.update(kw)
+    return LaTransferClock(**base)
+
+
+@pytest.mark.parametrize(("changes", "told_on", "today", "status"), [
+    (None, None, d(2026, 1, 5), engine.STATUS_OPEN),  # not known yet: still shown
+    (True, None, d(2026, 1, 5), engine.STATUS_OPEN),
+    (True, None, d(2026, 1, 8), engine.STATUS_MISSED),
+    (True, d(2025, 12, 19), d(2026, 1, 8), engine.STATUS_MET),
+    (True, d(2026, 1, 7), d(2026, 1, 8), engine.STATUS_MET),
+    (True, d(2026, 1, 8), d(2026, 1, 9), engine.STATUS_MISSED),
+])
+def test_health_body_notice_deadline(changes, told_on, today, status):
+    facts = issued_facts(la_transfers=(moving_out(health_body_changes=changes, health_notified_on=told_on),))
+    deadlines = engine.case_deadlines(facts, today)
+    got = _by_key(deadlines)[("health_body_notice", "7")]
+    assert (got.due, got.status, got.met_on) == (d(2026, 1, 7), status, told_on)
+
+
+def test_health_body_notice_is_council_work_while_awaited():
+    facts = issued_facts(la_transfers=(moving_out(transferred_on=d(2025, 12, 19)),))
+    nxt = engine.next_deadline(engine.case_deadlines(facts, d(2026, 1, 5)))
+    assert (nxt.key, nxt.due, nxt.ref) == ("health_body_notice", d(2026, 1, 7), "7")
+
+
+def test_no_health_body_notice_when_the_body_does_not_change():
+    deadlines = engine.case_deadlines(issued_facts(la_transfers=(moving_out(health_body_changes=False),)),
+                                      d(2026, 1, 5))
+    keys = {x.key for x in deadlines}
+    assert "plan_transfer" in keys and "health_body_notice" not in keys
+
+
+def test_cancelled_move_has_no_deadlines_and_the_review_chain_stays():
+    cancelled = moving_out(cancelled_on=d(2025, 12, 17), health_body_changes=True)
+    deadlines = engine.case_deadlines(issued_facts(la_transfers=(cancelled,)), d(2026, 1, 20))
+    keys = {x.key for x in deadlines}
+    assert not keys & {"plan_transfer", "health_body_notice"}
+    assert _by_key(deadlines)[("first_review_decision", None)].status == engine.STATUS_OPEN
+
+
+def test_a_new_move_after_a_cancelled_one_has_its_own_deadlines():
+    first = moving_out(cancelled_on=d(2025, 12, 17))
+    second = moving_out(ref="8", learnt_on=d(2026, 3, 2), move_on=d(2026, 4, 17), health_body_changes=False)
+    deadlines = engine.case_deadlines(issued_facts(la_transfers=(first, second)), d(2026, 3, 3))
+    assert [(x.key, x.ref, x.due) for x in deadlines if x.key in ("plan_transfer", "health_body_notice")] == [
+        ("plan_transfer", "8", d(2026, 4, 17))]
+
+
+def test_health_body_notice_not_awaited_once_the_plan_has_ceased():
+    sent = moving_out(transferred_on=d(2026, 1, 6))
+    facts = issued_facts(la_transfers=(sent,), cessation=CessationClock("9", d(2026, 1, 6)))
+    got = _by_key(engine.case_deadlines(facts, d(2026, 1, 20)))[("health_body_notice", "7")]
+    assert got.status == engine.STATUS_NOT_APPLICABLE

@@ -32,12 +32,15 @@ EXPECTED_KEYS = {
     "plan_transfer",
     "transfer_family_notice",
     "transfer_review",
+    "health_body_notice",  # ehcflow.moves: reg 16
     "mediation_contact",
     "mediation_certificate",
     "tribunal_appeal",
     "age_limit",
     # ehcflow.appeals: complying with Tribunal orders (regs 44-45)
     "order_plan_draft", "order_plan_final", "order_assess_notice", "order_assess_plan", "order_amend",
+    # ehcflow.appeals: mediation held within 30 days, its certificates; the no-plan decision after an order
+    "mediation_held", "mediation_certificate_not_held", "mediation_certificate_after", "order_assess_no_plan",
 }
 
 D = date
@@ -101,6 +104,7 @@ CASES = [
         D(2025, 5, 7),
     ),  # learnt late
     ("transfer_family_notice", (D(2025, 9, 1),), {}, D(2025, 10, 13)),
+    ("health_body_notice", (D(2025, 12, 15),), {"move_on": D(2025, 12, 19)}, D(2026, 1, 7)),  # reg 16, Christmas
     (
         "transfer_review",
         (D(2025, 9, 1), D(2025, 1, 15)),
@@ -185,6 +189,11 @@ CASES = [
     ("order_assess_notice", (D(2026, 1, 5),), {}, D(2026, 1, 19)),
     ("order_assess_plan", (D(2026, 1, 5),), {}, D(2026, 4, 13)),
     ("order_amend", (D(2025, 7, 28),), {}, D(2025, 9, 1)),
+    # ehcflow.appeals: the family asked for mediation on Monday 3 March 2025 (more in test_appeals_engine.py)
+    ("mediation_held", (D(2025, 3, 3),), {}, D(2025, 4, 2)),
+    ("mediation_certificate_not_held", (D(2025, 3, 3),), {}, D(2025, 4, 7)),
+    ("mediation_certificate_after", (D(2025, 3, 20),), {}, D(2025, 3, 25)),
+    ("order_assess_no_plan", (D(2026, 1, 5),), {}, D(2026, 3, 16)),
 ]
 
 

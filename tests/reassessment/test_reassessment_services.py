@@ -152,3 +152,84 @@ def test_other_team_cannot(personas, issued):
     with pytest.raises(NotAllowed):
         request(issued, personas["other_team_coordinator"])
     assert not Reassessment.objects.exists()
+
+
+# --- The plan after re-assessment: its own version kind, and the review clock starts again -----------------
+
+def chain_rows(case):
+    keys = ("first_review_decision", "review_decision_next")
+    return {(r.key, r.ref): r for r in CaseDeadline.objects.filter(case=fresh(case), key__in=keys)}
+
+
+def test_the_reassessed_plan_restarts_the_review_clock(personas, issued):
+    """Plan 28 April 2025: review due 27 April 2026. Plan after re-assessment 2 February 2026: review due
+    1 February 2027 (CFA s.44(1); reg 27(1))."""
+    actor = personas["coordinator"]
+    assert {k: r.due_on for k, r in chain_rows(issued).items()} == {("first_review_decision", ""): d(2026, 4, 27)}
+    request(issued, actor)
+    decide(issued, actor)
+    assert {k: r.due_on for k, r in chain_rows(issued).items()} == {("first_review_decision", ""): d(2026, 4, 27)}
+    issue(issued, actor)
+    rows = chain_rows(issued)
+    assert list(rows) == [("review_decision_next", "")]  # the overtaken review is not work any more
+    row = rows[("review_decision_next", "")]
+    assert row.due_on == d(2027, 2, 1) and "after re-assessment" in row.label and "reg 27(1)" in row.source
+    case = fresh(issued)
+    assert (case.next_deadline_key, case.next_deadline_due) == ("review_decision_next", d(2027, 2, 1))
+    event = case.timeline.get(kind="reassessment_plan_issued")
+    assert "version 2" in event.summary and "next annual review decision due by 1 February 2027" in event.summary
+
+
+def test_the_reassessed_plan_is_a_version_of_its_own_kind(personas, issued):
+    actor = personas["coordinator"]
+    request(issued, actor)
+    decide(issued, actor)
+    issue(issued, actor)
+    versions = PlanVersion.objects.filter(plan=fresh(issued).plan).order_by("number")
+    assert [(v.number, v.kind, v.get_kind_display()) for v in versions] == [
+        (1, "final", "Final plan"), (2, "reassessed", "Plan after re-assessment")]
+
+
+def test_an_overdue_review_is_closed_by_the_reassessed_plan(personas, issued):
+    """Review due 27 April 2026 never held; plan after re-assessment 1 June 2026: the old review stays missed but
+    is no longer work, and the next is due 31 May 2027 (no clash between the two stored rows)."""
+    import time_machine
+
+    actor = personas["coordinator"]
+    with time_machine.travel(datetime.datetime(2026, 6, 1, 12, 0), tick=False):
+        request(issued, actor, requested_on=d(2026, 5, 1))
+        decide(issued, actor, decision_on=d(2026, 5, 11))
+        assert chain_rows(issued)[("first_review_decision", "")].status == "missed"
+        issue(issued, actor, plan_issued_on=d(2026, 6, 1))
+    assert {k: r.due_on for k, r in chain_rows(issued).items()} == {("review_decision_next", ""): d(2027, 5, 31)}
+
+
+def test_a_council_can_keep_the_review_clock_running_from_reviews_only(personas, issued, settings):
+    settings.EHCFLOW_REASSESSED_PLAN_RESTARTS_REVIEW = False
+    actor = personas["coordinator"]
+    request(issued, actor)
+    decide(issued, actor)
+    issue(issued, actor)
+    assert {k: r.due_on for k, r in chain_rows(issued).items()} == {("first_review_decision", ""): d(2026, 4, 27)}
+    assert "next annual review" not in fresh(issued).timeline.get(kind="reassessment_plan_issued").summary
+
+
+def test_the_migration_relabels_versions_kept_as_amended(personas, issued):
+    """Plans re-assessed before the kind existed: their version becomes "reassessed"; reversing restores it."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("ehcflow.plans.migrations.0004_planversion_kind_reassessed")
+    actor = personas["coordinator"]
+    request(issued, actor)
+    decide(issued, actor)
+    issue(issued, actor)
+    plan = fresh(issued).plan
+    PlanVersion.objects.filter(plan=plan, number=2).update(kind="amended")
+    ps.plan_version_record(actor=actor, plan=plan, kind="amended", issued_on=d(2026, 1, 10))  # another amendment
+    migration.relabel(apps, None)
+    assert list(PlanVersion.objects.filter(plan=plan).order_by("number").values_list("kind", flat=True)) == [
+        "final", "reassessed", "amended"]
+    migration.unlabel(apps, None)
+    assert not PlanVersion.objects.filter(kind="reassessed").exists()
