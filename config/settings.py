@@ -156,6 +156,19 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # The service's name and the council brand shown in the header.
 SERVICE_NAME = os.environ.get("EHCFLOW_SERVICE_NAME", "EHC casework")
 
+# Readings of the law where it is unclear: each has the documented default and a council's lawyers may change it.
+def _flag(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+# Keep a plan until the family's time to appeal a decision to cease has passed (reg 31), not only while an
+# appeal is pending (ehcflow.ceasing.services).
+EHCFLOW_CEASE_AFTER_APPEAL_PERIOD = _flag("EHCFLOW_CEASE_AFTER_APPEAL_PERIOD", True)
+# A plan issued after re-assessment restarts the 12-month review clock (CFA s.44(1); ehcflow.reassessment).
+EHCFLOW_REASSESSED_PLAN_RESTARTS_REVIEW = _flag("EHCFLOW_REASSESSED_PLAN_RESTARTS_REVIEW", True)
+# Days to decide on a request for re-assessment (regs 24-25 [U]: 15 days).
+EHCFLOW_REASSESSMENT_DECISION_DAYS = int(os.environ.get("EHCFLOW_REASSESSMENT_DECISION_DAYS", "15"))
+
 # Where links in emails point (no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
