@@ -88,7 +88,13 @@ def measure_backend() -> dict:
     results["my_work"] = timed(c, ["/work/"] * SAMPLES)
     results["team_work"] = timed(m, ["/work/team/"] * SAMPLES)
     results["council_work"] = timed(lead, ["/work/team/"] * SAMPLES)
+    # ehcflow.teams caseloads (issue 4): the page for a manager and for the council, and the council's CSV
+    results["caseloads_team"] = timed(m, ["/teams/caseloads/"] * (SAMPLES // 2))
+    results["caseloads_council"] = timed(lead, ["/teams/caseloads/"] * (SAMPLES // 2))
+    results["caseloads_csv"] = timed(lead, ["/teams/caseloads.csv"] * (SAMPLES // 2))
     results.update(measure_reminders())
+    results.update(measure_rebalance())  # ehcflow.teams (issue 4)
+    results.update(measure_routing())  # ehcflow.teams (issue 4): routing a new request
     anon = Client()
     events = ["request_received", "advice_requested", "draft_served", "plan_issued", "review_meeting",
               "la_move_known", "decision_notice_sent"]
@@ -124,6 +130,68 @@ def measure_reminders() -> dict:
                       "queued": queued}
     Reminder.objects.all().delete()  # leave the demo council as it was: nothing queued to send
     return out
+
+
+def measure_rebalance() -> dict:
+    """ehcflow.teams (issue 4): a leader's rebalance of every team, from the database to a saved proposal
+    (target < 5 s), with the moves proposed against the lower bound: as the demo council is, and again with the
+    first coordinator of each team away. Each run is rolled back, so the demo council is left as it was."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from ehcflow.accounts.models import User
+    from ehcflow.teams.models import Team
+    from ehcflow.teams.proposals import proposal_rebalance
+
+    leader = User.objects.get(username="leader")
+    out: dict = {}
+    for label, away in (("rebalance", False), ("rebalance_one_away_per_team", True)):
+        with transaction.atomic():
+            if away:
+                firsts = [User.objects.filter(teams=t, role="coordinator").order_by("pk").first()
+                          for t in Team.objects.filter(la_id=leader.la_id, is_active=True)]
+                User.objects.filter(pk__in=[u.pk for u in firsts if u]).update(absent_from=timezone.localdate())
+            t0 = time.perf_counter()
+            proposal = proposal_rebalance(actor=leader, team=None, reason="bench")
+            out[label] = {"seconds": round(time.perf_counter() - t0, 2), "solver_ms": proposal.solver_ms,
+                          "moves": proposal.summary["moves"], "lower_bound": proposal.lower_bound,
+                          "over_target_after": len(proposal.summary["over_target"]),
+                          "coordinators": len(proposal.summary["caseloads"])}
+            transaction.set_rollback(True)
+    return out
+
+
+def measure_routing() -> dict:
+    """ehcflow.teams (issue 4): routing a new request (target < 50 ms): `child_allocate` on a sample of the demo's
+    children made new again (team and coordinator cleared): the rules, the child's circumstances, the team's seats,
+    siblings, the choice of coordinator and the writes. Each sample is rolled back: the demo is left as it was."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from ehcflow.accounts.models import User
+    from ehcflow.people.models import Child
+    from ehcflow.teams.allocation import child_allocate
+
+    leader = User.objects.get(username="leader")
+    today = timezone.localdate()
+    rng = random.Random(11)
+    ids = list(Child.objects.filter(la_id=leader.la_id).values_list("pk", flat=True))
+    times, queries, allocated = [], set(), 0
+    for pk in [rng.choice(ids) for _ in range(SAMPLES)]:
+        with transaction.atomic():
+            Child.objects.filter(pk=pk).update(team=None, coordinator=None)
+            child = Child.objects.get(pk=pk)
+            with CaptureQueriesContext(connection) as ctx:
+                t0 = time.perf_counter()
+                made = child_allocate(actor=leader, child=child, today=today)
+                times.append((time.perf_counter() - t0) * 1000)
+            queries.add(len(ctx.captured_queries))
+            allocated += made is not None and made.to_coordinator_id is not None
+            transaction.set_rollback(True)
+    return {"routing": {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(percentile(times, 95), 1),
+                        "max_ms": round(max(times), 1), "queries": sorted(queries), "n": len(times),
+                        "allocated": allocated}}
 
 
 def ensure_pg_database() -> bool:
@@ -181,11 +249,27 @@ def main() -> None:
         verdict = "ok" if max(r["reminder_scan_first"]["seconds"], r["reminder_scan_again"]["seconds"]) < 10 \
             else "OVER TARGET"
         print(f"target {r['backend']} reminder scan < 10 s: {verdict}")
+    for r in runs:  # ehcflow.teams (issue 4)
+        for job in ("rebalance", "rebalance_one_away_per_team"):
+            rb = r[job]
+            print(f"{r['backend']} {job}: {rb['seconds']} s (solver {rb['solver_ms']} ms), {rb['moves']} moves "
+                  f"against a lower bound of {rb['lower_bound']}, {rb['over_target_after']} over target after")
+            print(f"target {r['backend']} {job} < 5 s: {'ok' if rb['seconds'] < 5 else 'OVER TARGET'}")
+    for r in runs:  # ehcflow.teams (issue 4): routing a new request
+        x = r["routing"]
+        print(f"{r['backend']} routing a new request: p50 {x['p50_ms']} / p95 {x['p95_ms']} ms "
+              f"({','.join(map(str, x['queries']))} queries), {x['allocated']} of {x['n']} given a coordinator; "
+              f"target p95 < 50 ms: {'ok' if x['p95_ms'] < 50 else 'OVER TARGET'}")
     targets = {"caseload": 150, "case_page": 150, "calculator_api": 20}
     for r in runs:
         for page, limit in targets.items():
             verdict = "ok" if r[page]["p95_ms"] < limit else "OVER TARGET"
             print(f"target {r['backend']} {page} p95 < {limit} ms: {r[page]['p95_ms']} ms {verdict}")
+    for r in runs:  # ehcflow.teams caseloads (issue 4): well under a second on the demo council
+        for page in ("caseloads_team", "caseloads_council", "caseloads_csv"):
+            x = r[page]
+            print(f"{r['backend']} {page}: p50 {x['p50_ms']} / p95 {x['p95_ms']} ms ({','.join(map(str, x['queries']))} "
+                  f"queries); target p95 < 1000 ms: {'ok' if x['p95_ms'] < 1000 else 'OVER TARGET'}")
     out_dir = ROOT / ".bench"
     out_dir.mkdir(exist_ok=True)
     (out_dir / "results.json").write_text(json.dumps({"machine": platform.platform(), "runs": runs}, indent=2))

@@ -63,15 +63,16 @@ class RequestForm(_RequestFields):
     carer_email = forms.EmailField(label="Parent or carer's email address", required=False)
     carer_phone = forms.CharField(label="Parent or carer's phone number", max_length=40, required=False)
     coordinator = forms.ModelChoiceField(queryset=User.objects.none(), label="EHC coordinator", required=False,
-                                         empty_label="Not yet allocated")
+                                         empty_label="Allocate by the team rules",
+                                         help_text="Leave this to route the child to the team their circumstances "
+                                                   "fit and the coordinator with most room; choose a coordinator "
+                                                   "only to override that.")
 
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         if actor is not None:
             self.fields["coordinator"].queryset = User.objects.filter(
                 la_id=actor.la_id, role=Role.COORDINATOR, is_active=True).order_by("last_name", "first_name")
-            if actor.role == Role.COORDINATOR:
-                self.fields["coordinator"].initial = actor.pk
 
     def clean(self):
         data = super().clean()

@@ -137,19 +137,19 @@ def request_record(
     if received_on > timezone.localdate():
         raise StepRefused({"received_on": "The date the request was received must be today or in the past"})
     _claim_token(token=token, actor=actor, case=None)
-    team = None
-    if coordinator is None and actor.role == "coordinator":
-        coordinator = actor
-    if coordinator is not None:
-        team = coordinator.teams.order_by("id").first()
     if child is None:
-        child = audited_by(Child(la_id=actor.la_id, team=team, coordinator=coordinator, **(child_details or {})), actor)
+        child = audited_by(Child(la_id=actor.la_id, **(child_details or {})), actor)
         child.full_clean()
         child.save()
         if carer_details and carer_details.get("first_name"):
             carer = audited_by(Carer(la_id=actor.la_id, **carer_details), actor)
             carer.save()
             audited_by(CarerLink(la_id=actor.la_id, child=child, carer=carer, main_contact=True), actor).save()
+    # ehcflow.teams (issue 4): the rules route every new request to its team and coordinator; a coordinator
+    # chosen by the person recording it is kept as an override. No team fits: recorded unallocated, never lost.
+    from ehcflow.teams.allocation import request_allocate  # teams.allocation imports this module
+
+    request_allocate(actor=actor, child=child, coordinator=coordinator, today=timezone.localdate())
     case = audited_by(Case(
         la_id=actor.la_id, child=child, received_on=received_on, source=source, requester_name=requester_name,
         youth_accommodation=youth_accommodation, request_summary=request_summary,

@@ -20,7 +20,7 @@ from ehcflow.appeals import steps as appeal_steps  # ehcflow.appeals
 from ehcflow.appeals.selectors import case_section as appeals_section  # ehcflow.appeals
 from ehcflow.cases import forms as f
 from ehcflow.cases import services
-from ehcflow.cases.access import can_change_case, children_visible_to, has_change_role, user_team_ids
+from ehcflow.cases.access import can_view_case, can_change_case, children_visible_to, has_change_role, user_team_ids
 from ehcflow.cases.models import Case, Stage
 from ehcflow.cases.selectors import case_deadline_rows, case_get, case_list, rag_for, submission_seen
 from ehcflow.ceasing import steps as lifecycle_steps  # ehcflow.ceasing, ehcflow.moves
@@ -527,7 +527,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
         except StepRefused as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "Request recorded")
-            return redirect("case_detail", case_id=case.pk)
+            child = case.child
+            held = (f"{child.team.name}, EHC coordinator {child.coordinator.get_full_name()}"
+                    if child.team and child.coordinator else child.team.name if child.team
+                    else "not yet allocated to a team: a manager will allocate it")
+            messages.success(request, f"Request recorded for {child.full_name}: {held}")
+            if can_view_case(request.user, case):
+                return redirect("case_detail", case_id=case.pk)
+            return redirect("caseload")  # routed to a team this user does not hold
     return render(request, "cases/request_new.html", {"form": form, "nav": "new", "child": child},
                   status=400 if request.method == "POST" else 200)

@@ -166,3 +166,42 @@ class ProposedMove(TenantModel):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["proposal", "child"], name="one_move_per_child_per_proposal")]
 
+
+
+# --- Telling families (ehcflow.teams.notices) -----------------------------------------------------------------
+
+
+class NoticeChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter to post"
+
+
+class FamilyNotice(TenantModel):
+    """One parent or carer told of a child's new coordinator: queued once per change, sent once.
+
+    Families' top complaint is not knowing who their officer is. An email is claimed by compare-and-swap
+    (`claimed_at`) before it is sent; a carer with no email address gets a letter, listed for staff to print and
+    marked posted. `subject` and `body` are kept as sent.
+    """
+
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, related_name="family_notices")
+    carer = models.ForeignKey("people.Carer", on_delete=models.CASCADE, related_name="family_notices")
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="family_notices")
+    channel = models.CharField(max_length=6, choices=NoticeChannel.choices)
+    recipient = models.CharField(max_length=400, help_text="The email address, or the name and postal address.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    queued_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField("sent or posted", null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+", help_text="Who marked a letter as posted.")
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["allocation", "carer"], name="family_notice_once")]
+        indexes = [models.Index(fields=["channel", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.recipient.splitlines()[0] if self.recipient else '?'}"

@@ -64,6 +64,8 @@ def seats(*, la_id: int, today: datetime.date, team_ids=None, counts: Counter | 
     counts = counts if counts is not None else caseload_counts(la_id=la_id)
     coordinators = (User.objects.filter(la_id=la_id, role=Role.COORDINATOR, is_active=True)
                     .prefetch_related("teams"))
+    if team_ids is not None:  # ehcflow.teams.allocation: routing asks for one team's seats (issue 4: < 50 ms)
+        coordinators = coordinators.filter(teams__in=list(teams)).distinct()
     out = []
     for user in coordinators:
         member_of = [t.pk for t in user.teams.all()]
@@ -80,3 +82,53 @@ def seats(*, la_id: int, today: datetime.date, team_ids=None, counts: Counter | 
                             maximum=seat_capacity(per_fte=team.caseload_maximum, **common),
                             load=counts.get((team_id, user.pk), 0)))
     return out
+
+
+# --- What rebalancing and team changes look at (ehcflow.teams.proposals) ---------------------------------------
+RECENT_MOVE_DAYS = 90
+DEADLINE_NEAR_DAYS = 14
+
+
+def moved_recently_ids(*, la_id: int, today: datetime.date) -> set[int]:
+    """Children whose team or coordinator changed in the last 90 days: a second move so soon unsettles a family."""
+    from ehcflow.teams.models import Allocation
+
+    since = today - datetime.timedelta(days=RECENT_MOVE_DAYS)
+    return set(Allocation.objects.filter(la_id=la_id, made_on__gt=since).values_list("child_id", flat=True))
+
+
+def near_deadline_ids(*, la_id: int, today: datetime.date) -> set[int]:
+    """Children with a statutory deadline due within 14 days (or already passed) on an active case: a new
+    coordinator picking the case up then risks missing it. Reads the stored deadlines (ADR 0004)."""
+    from ehcflow.deadlines.models import CaseDeadline
+
+    horizon = today + datetime.timedelta(days=DEADLINE_NEAR_DAYS)
+    active = Case.objects.filter(la_id=la_id, stage__in=ACTIVE_STAGES)
+    ids = set(active.filter(next_deadline_due__lte=horizon).values_list("child_id", flat=True))
+    ids |= set(CaseDeadline.objects.filter(la_id=la_id, due_on__lte=horizon, case__stage__in=ACTIVE_STAGES)
+               .values_list("case__child_id", flat=True))
+    return ids
+
+
+def family_ids(*, la_id: int) -> dict[int, int]:
+    """child id → family id (the lowest child id among children sharing a parent or carer, directly or through
+    a chain of carers), for every active child with a sibling. One query."""
+    from ehcflow.people.models import CarerLink
+
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    by_carer: dict[int, int] = {}
+    for child_id, carer_id in (CarerLink.objects.filter(la_id=la_id, child__in=active_children(la_id=la_id))
+                               .values_list("child_id", "carer_id").iterator()):
+        first = by_carer.setdefault(carer_id, child_id)
+        a, b = find(first), find(child_id)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    members = Counter(find(c) for c in parent)
+    return {c: find(c) for c in parent if members[find(c)] > 1}
