@@ -3,8 +3,11 @@
 Everything is built in memory first (children, cases and every step of each case, as plain Python
 records), then inserted table by table with `bulk_create`. A case's schedule is drawn whole (decision,
 advice, outcome, draft, final plan) and cut at today, so a recent request is naturally still open at the
-stage its age reaches. The denormalised next deadline comes from the pure deadline engine run on
-`CaseFacts` built from the same in-memory records, so no per-case query is needed.
+stage its age reaches. What follows the plan (annual reviews, amendments, phase transfers, ceasing,
+re-assessments, moves between councils, mediation and appeals) is drawn the same way in
+`ehcflow.demo.lifecycle`. The denormalised next deadline and the stored open deadlines (`CaseDeadline`) come
+from the pure deadline engine run on `CaseFacts` built from the same in-memory records, so no per-case query
+is needed and no refresh runs after the load.
 
 Nothing here is real: the council, its schools and every person are invented.
 """
@@ -12,18 +15,24 @@ Nothing here is real: the council, its schools and every person are invented.
 from __future__ import annotations
 
 import datetime
+import heapq
 import itertools
 import random
+import time
+from decimal import Decimal
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.apps import apps
 from django.conf import settings as django_settings
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from ehcflow.accounts.models import Role, User
+from ehcflow.appeals.models import Disagreement
 from ehcflow.cases.models import (
     AdviceRequest,
     Case,
@@ -33,19 +42,29 @@ from ehcflow.cases.models import (
     ParentComments,
     TimelineEvent,
 )
+from ehcflow.ceasing.models import Cessation
+from ehcflow.ceasing.services import reason_refusal
 from ehcflow.core.codes import RequestSource
 from ehcflow.deadlines import engine
-from ehcflow.deadlines.rules import RULES
+from ehcflow.deadlines.materialise import open_deadlines, rows_for
+from ehcflow.deadlines.models import CaseDeadline
+from ehcflow.deadlines.rules import RULES, tribunal_appeal_due
+from ehcflow.demo import lifecycle as L
 from ehcflow.demo import names as N
+from ehcflow.moves.models import LaTransfer
 from ehcflow.people.models import Carer, CarerLink, Child, Setting
 from ehcflow.plans.models import Need, Outcome, Plan, Provision
+from ehcflow.reassessment.models import Reassessment
+from ehcflow.reviews.models import Amendment, AnnualReview
 from ehcflow.teams.models import Team
 from ehcflow.tenancy.models import LocalAuthority
+from ehcflow.transfers.models import PhaseTransfer
 
 LA_CODE = "919"
 LA_NAME = "Hartshire County Council"
 DEMO_PASSWORD = "demo-password-2025"
 BATCH = 2000
+FAST_BATCH = 5000
 
 ACTIVE_PLANS = 14_000  # at scale 1.0
 REQUESTS_PER_YEAR = 3_300
@@ -65,6 +84,34 @@ TEAMS = [
 ] + [(name, f"School-age children living in the {name.split()[0].lower()} of the county", 185)
      for name in AREA_TEAMS]
 TEAM_TARGET = {name: target for name, _, target in TEAMS}
+# The delivery model as configuration (ehcflow.teams): each team's cohort rule. Priorities: a looked-after
+# child is the Virtual School's whatever their age; a child of school age not on a school roll is Access and
+# Inclusion's; then by age; area teams by postcode district (HX1-HX4 north, HX5-HX8 south, ...).
+TEAM_RULES = {
+    VIRTUAL_SCHOOL: dict(priority=1, looked_after=True),
+    ACCESS_INCLUSION: dict(priority=2, off_roll=True, min_age=4, max_age=15),
+    EARLY_YEARS: dict(priority=3, max_age=3),
+    YOUNG_PEOPLE: dict(priority=4, min_age=16),
+    **{name: dict(priority=5, min_age=4, max_age=15,
+                  postcode_districts=" ".join(f"HX{d}" for d in range(4 * i + 1, 4 * i + 5)))
+       for i, name in enumerate(AREA_TEAMS)},
+}
+# Hours of EHC coordinators (full-time equivalent) and their shares.
+FTE_WEIGHTS = [(Decimal("1.00"), 75), (Decimal("0.80"), 15), (Decimal("0.60"), 10)]
+QUALIFICATIONS = ["BTEC Level 4 in SEND casework", "BTEC Level 3 in SEND casework", "", "Qualified teacher status"]
+
+
+def team_rules() -> list:
+    """The demo model's rules as the pure router sees them (team ids are positions in TEAMS)."""
+    from ehcflow.teams.routing import CohortRule
+
+    out = []
+    for i, (name, _, _) in enumerate(TEAMS):
+        r = TEAM_RULES[name]
+        out.append(CohortRule(team_id=i, name=name, priority=r["priority"], looked_after=r.get("looked_after"),
+                              off_roll=r.get("off_roll"), min_age=r.get("min_age"), max_age=r.get("max_age"),
+                              districts=frozenset(r.get("postcode_districts", "").split())))
+    return out
 
 SIGN_INS = [
     ("leader", Role.SERVICE_LEADER, "Service leader: every team, every case and the council's performance"),
@@ -98,6 +145,12 @@ def _weekday(d: datetime.date) -> datetime.date:
     """Councils work Monday to Friday: a weekend date moves to the Monday."""
     wd = d.weekday()
     return d + datetime.timedelta(days=7 - wd) if wd >= 5 else d
+
+
+def _weekday_back(d: datetime.date) -> datetime.date:
+    """A weekend date moves back to the Friday."""
+    wd = d.weekday()
+    return d - datetime.timedelta(days=wd - 4) if wd >= 5 else d
 
 
 def _days(n: int) -> datetime.timedelta:
@@ -178,6 +231,12 @@ class CaseRec:
     sched: dict = field(default_factory=dict)
     primary: str | None = None
     next_deadline: engine.Deadline | None = None
+    life: L.PlanLife = field(default_factory=L.PlanLife)  # after the plan (ehcflow.demo.lifecycle)
+    ceasing: dict | None = None  # {"reason", "proposed_on", "ceased_on"}: a proposal to cease (ceased_on if done)
+    moved_in: dict | None = None  # a plan received from another council: {"code", "name", "transferred_on", ...}
+    actor: int | None = None  # who recorded the steps, when the child no longer has a coordinator
+    open_deadlines: list = field(default_factory=list)  # the engine's open deadlines (placeholder refs)
+    page_labels: dict = field(default_factory=dict)
 
 
 # --- Generation --------------------------------------------------------------------------------------
@@ -356,7 +415,8 @@ class DemoGenerator:
         # Older plans still in force: issued 5 to 15 years ago (never before the 2014 reforms).
         windowed = sum(1 for c in self.cases if c.fate == "plan"
                        and c.received_on + _days(c.sched["final"]) <= today)
-        older = max(0, round(ACTIVE_PLANS * self.scale) - windowed)
+        moved_in = round(ACTIVE_PLANS * self.scale * L.MOVED_IN_18_MONTHS)
+        older = max(0, round(ACTIVE_PLANS * self.scale) - windowed - moved_in)
         earliest = max(today - _days(int(365.25 * 15)), SEND_REFORMS + _days(200))
         latest = start - _days(1)
         old_span = (latest - earliest).days
@@ -378,10 +438,84 @@ class DemoGenerator:
                           "drafting": (sched["outcome"], sched["served"] - 1),
                           "draft_served": (sched["served"], sched["final"] - 1)}[stage]
                 self.add_case(today - _days(rng.randint(lo, max(lo, hi))), "plan", sched=sched)
-        self.log(f"  planned {len(self.cases)} requests ({older} older plans)")
+        for _ in range(moved_in):
+            self.add_moved_in()
+        ceased = round(ACTIVE_PLANS * self.scale * L.CEASED_PER_YEAR)
+        for _ in range(ceased):
+            self.add_ceased()
+        self.log(f"  planned {len(self.cases)} requests ({older} older plans, {moved_in} plans moved in, "
+                 f"{ceased} plans ceased this year)")
+
+    def add_moved_in(self) -> CaseRec:
+        """A plan received from another council in the last 18 months (reg 15): the case starts at the plan."""
+        rng, today = self.rng, self.today
+        arrived = _weekday(today - _days(rng.randint(1, 548)))
+        if arrived > today:
+            arrived = today - _days(2)
+        age = max(3, min(22, self.request_age(20) + rng.randint(0, 3)))
+        years = rng.uniform(0.3, min(6.0, age - 2.5))
+        issued = max(_weekday(arrived - _days(int(years * 365))), SEND_REFORMS + _days(200))
+        case = self.add_case(issued, "moved_in", age=max(0, age - int(years)), sched={})
+        child = self.children[case.child]
+        child.dob = min(child.dob, issued - _days(700))
+        since = issued
+        if (arrived - issued).days > 330:  # reviewed there: the 12 months run from the last review
+            since = max(issued + _days(150), _weekday(arrived - _days(rng.randint(20, 330))))
+        code, name = rng.choice(L.OTHER_COUNCILS)
+        case.source = "5"
+        case.moved_in = {"code": code, "name": name, "transferred_on": arrived, "since": since,
+                         "learnt_on": _weekday(arrived - _days(rng.randint(0, 30))) if rng.random() < 0.5 else None}
+        return case
+
+    def add_ceased(self) -> CaseRec:
+        """A plan that ceased in the last 12 months, with a SEN2 reason that fits the young person's age
+        (CFA s.45-46; Education Act 1996 s.8): a drawn reason picks the age."""
+        rng, today = self.rng, self.today
+        reason = _pick(rng, L.CEASE_REASONS)
+        ceased = _weekday_back(today - _days(rng.randint(1, 364)))
+        if reason == "1":  # the end of the academic year in which they turned 25 (CFA s.46)
+            limit = datetime.date(today.year if (today.month, today.day) > (7, 31) else today.year - 1, 7, 31)
+            dob = datetime.date(limit.year - 26, 8, 1) + _days(rng.randint(0, 364))
+            ceased = _weekday(limit + _days(rng.randint(0, (today - limit).days - 1)))
+            if ceased > today:
+                ceased = limit
+        else:
+            lo, hi = {"2": (5, 16), "3": (18, 22), "4": (18, 23), "6": (18, 22), "5": (4, 20), "7": (5, 20),
+                      "8": (4, 24), "9": (4, 22)}[reason]
+            dob = ceased - _days(int(rng.randint(lo, hi) * 365.25) + rng.randint(0, 364))
+        age_at_cease = ceased.year - dob.year
+        years = rng.uniform(1.0, max(1.2, min(9.0, age_at_cease - 3.0)))
+        sched = self.schedule("plan")
+        issued = max(ceased - _days(int(years * 365)), SEND_REFORMS + _days(200), dob + _days(900))
+        received = _weekday(issued - _days(sched["final"]))
+        case = self.add_case(received, "plan", age=max(0, _age(dob, received)), sched=sched)
+        self.children[case.child].dob = dob
+        case.ceasing = {"reason": reason, "ceased_on": ceased}
+        if reason == "5":  # sent to the new council: the plan ceases that day (reg 15; `record_move_out`)
+            case.ceasing["proposed_on"] = ceased
+        elif reason == "8":  # nobody to consult: ceased straight after the proposal
+            case.ceasing["proposed_on"] = _weekday_back(ceased - _days(rng.randint(0, 10)))
+        else:
+            # Consulted, decided and notified; the plan is kept until the family's time to appeal the decision has
+            # passed (reg 31; `ehcflow.ceasing.services.appeal_period_end`), so the steps are drawn back from then.
+            notice = _weekday_back(ceased - _days(rng.randint(65, 110)))
+            while tribunal_appeal_due(notice) >= ceased:
+                notice = _weekday_back(notice - _days(3))
+            decided = _weekday_back(notice - _days(rng.choice((0, 0, 1))))
+            consulted = _weekday_back(decided - _days(rng.randint(7, 28)))
+            case.ceasing.update(notice_on=notice, decided_on=decided, consulted_on=consulted,
+                                proposed_on=_weekday_back(consulted - _days(rng.randint(5, 21))))
+        if reason != "5" and (reason_refusal(reason, dob, case.ceasing["proposed_on"], details="-")
+                              or reason_refusal(reason, dob, ceased, ceasing=True, details="-")):
+            case.ceasing["reason"] = "9"  # the drawn reason does not fit after all: "other", with its details
+        return case
 
     def _stage_at(self, case: CaseRec) -> str:
         s, r, today = case.sched, case.received_on, self.today
+        if case.fate == "moved_in":
+            return "plan_issued"
+        if case.ceasing and case.ceasing.get("ceased_on"):
+            return "ceased"
 
         def done(offset: int | None) -> bool:
             return offset is not None and r + _days(offset) <= today
@@ -404,27 +538,27 @@ class DemoGenerator:
 
     # Settings, teams and staff for each child
     def place_children(self) -> None:
+        from ehcflow.teams.routing import circumstances_of, route
+
         rng, today = self.rng, self.today
+        rules = team_rules()
         for case in self.cases:
             case.stage = self._stage_at(case)
             child = self.children[case.child]
-            if case.fate in ("plan",) and case.stage in ("drafting", "draft_served", "plan_issued"):
+            if case.fate in ("plan", "moved_in") and case.stage in ("drafting", "draft_served", "plan_issued",
+                                                                   "ceased"):
                 case.primary = _pick(rng, NEED_WEIGHTS)
             else:
                 case.primary = None
             age = _age(child.dob, today)
             child.setting = self._choose_setting(rng, age, case)
             kind = self.settings_spec[child.setting]["kind"] if child.setting is not None else ""
-            if child.looked_after:
-                child.team = VIRTUAL_SCHOOL
-            elif age < 5:
-                child.team = EARLY_YEARS
-            elif age >= 16:
-                child.team = YOUNG_PEOPLE
-            elif kind == "ap" or child.setting is None:
-                child.team = ACCESS_INCLUSION
-            else:
-                child.team = AREA_TEAMS[(child.district - 1) // 4]
+            # The team the council's rules give (ehcflow.teams.routing), exactly as the product routes.
+            routed = route(circumstances_of(
+                date_of_birth=child.dob, today=today, looked_after=child.looked_after, setting_kind=kind or None,
+                setting_urn=self.settings_spec[child.setting]["urn"] if child.setting is not None else "",
+                postcode=child.postcode), rules)
+            child.team = TEAMS[routed.team_id][0]
             # Identifiers: UPN from school age, ULN for post-16, else the SEN2 reason.
             if age < 5 or (kind == "early_years"):
                 child.upn_unknown_reason = "UN1" if age < 6 else "UN2"
@@ -442,7 +576,7 @@ class DemoGenerator:
 
     def _choose_setting(self, rng: random.Random, age: int, case: CaseRec) -> int | None:
         complex_need = case.primary in ("SLD", "PMLD", "MSI")
-        with_plan = case.primary is not None and case.stage == "plan_issued"
+        with_plan = case.primary is not None and case.stage in ("plan_issued", "ceased")
         if age > 25:
             return None
         if age < 4:
@@ -483,8 +617,14 @@ class DemoGenerator:
                     n += 1
                     username = f"{base}{n}"
             used.add(username)
+            years_in_post = rng.randint(1, 9)
+            started = self.today - datetime.timedelta(days=365 * years_in_post + rng.randint(0, 300))
             self.staff.append({"username": username, "first_name": first, "last_name": last, "role": role,
-                               "team": team, "job_title": title, "demo": username in demo_names})
+                               "team": team, "job_title": title, "demo": username in demo_names,
+                               "fte": Decimal("1.00"), "induction_started_on": started,
+                               "induction_completed_on": started + datetime.timedelta(weeks=6),
+                               "qualifications": rng.choice(QUALIFICATIONS) if role == Role.COORDINATOR else "",
+                               "left_on": None, "absent_from": None, "is_active": True})
             return len(self.staff) - 1
 
         used.update(s[0] for s in SIGN_INS)
@@ -492,14 +632,31 @@ class DemoGenerator:
         person(Role.SERVICE_LEADER, None, None, "Assistant Director, SEND")
         person(Role.ADMINISTRATOR, None, "admin", "SEND systems administrator")
         self.team_coordinators: dict[str, list[int]] = {}
-        for name, _, target in TEAMS:
+        fte_values, fte_weights = zip(*FTE_WEIGHTS)
+        for t, (name, _, target) in enumerate(TEAMS):
             person(Role.TEAM_MANAGER, name, "manager" if name == AREA_TEAMS[0] else None, f"Team manager, {name}")
-            n = max(1, round(load[name] / target))
-            coords = []
-            for i in range(n):
-                demo = name == AREA_TEAMS[0] and i == 0
-                coords.append(person(Role.COORDINATOR, name, "coordinator" if demo else None, "EHC coordinator"))
+            # Enough hours to hold the team's children at about 92% of target (ehcflow.teams capacity).
+            coords, hours = [], Decimal(0)
+            while not coords or hours * target * Decimal("0.92") < load[name]:
+                demo = name == AREA_TEAMS[0] and not coords
+                i = person(Role.COORDINATOR, name, "coordinator" if demo else None, "EHC coordinator")
+                if not demo:
+                    self.staff[i]["fte"] = rng.choices(fte_values, fte_weights)[0]
+                hours += self.staff[i]["fte"]
+                coords.append(i)
             self.team_coordinators[name] = coords
+            # Staff who hold no cases: a new starter in induction in every other team, a leaver and a long
+            # absence (their children were moved on before today), so the staff pages show the whole model.
+            if t % 2 == 0:
+                i = person(Role.COORDINATOR, name, None, "EHC coordinator (new starter)")
+                self.staff[i].update(induction_started_on=self.today - datetime.timedelta(days=17 + t),
+                                     induction_completed_on=None, qualifications="")
+            if name == AREA_TEAMS[1]:
+                i = person(Role.COORDINATOR, name, None, "EHC coordinator")
+                self.staff[i].update(left_on=self.today - datetime.timedelta(days=45), is_active=False)
+            if name == AREA_TEAMS[2]:
+                i = person(Role.COORDINATOR, name, None, "EHC coordinator")
+                self.staff[i].update(absent_from=self.today - datetime.timedelta(days=60))
         # Balanced caseloads: deal each team's children out stage by stage, so every coordinator
         # (the demo coordinator first) holds a mix of stages.
         order = {s: i for i, s in enumerate(OPEN_STAGES + ["plan_issued"])}
@@ -507,17 +664,28 @@ class DemoGenerator:
         for case in self.cases:
             if case.stage in order:
                 groups[(self.children[case.child].team, case.stage)].append(case)
-        turn: dict[str, int] = Counter()
+        # Each child goes to whoever is proportionally furthest below their hours (as ehcflow.teams allocates);
+        # a child already dealt (a sibling's or an earlier case's) keeps their coordinator.
+        queues = {team: [(0.0, j, i) for j, i in enumerate(coords)] for team, coords in self.team_coordinators.items()}
+        held = Counter()
         for (team, stage), cases in sorted(groups.items(), key=lambda kv: (kv[0][0], order[kv[0][1]])):
             coords = self.team_coordinators[team]
-            start = 0 if stage in OPEN_STAGES else turn[team]
             # The demo coordinator is dealt two extra open cases at each stage, so their caseload shows
             # every stage.
             extra = 2 if stage in OPEN_STAGES and team == AREA_TEAMS[0] and len(coords) > 1 else 0
             for i, case in enumerate(sorted(cases, key=lambda c: (c.received_on, c.child))):
-                slot = 0 if i < extra else (start + i - extra) % len(coords)
-                self.children[case.child].coordinator = coords[slot]
-            turn[team] = (start + len(cases)) % len(coords)
+                child = self.children[case.child]
+                if child.coordinator is not None:
+                    continue
+                if i < extra:
+                    child.coordinator = coords[0]
+                else:
+                    _, j, idx = heapq.heappop(queues[team])
+                    child.coordinator = idx
+                held[child.coordinator] += 1
+                queue = queues[team]
+                if i >= extra:
+                    heapq.heappush(queue, (held[idx] / float(self.staff[idx]["fte"]), j, idx))
 
     # Every step of every case, cut at today
     def build_steps(self) -> None:
@@ -540,6 +708,13 @@ class DemoGenerator:
                 return d if d <= limit else None
 
             setting_name = self.settings_spec[child.setting]["name"] if child.setting is not None else "the setting"
+            if case.moved_in:  # the minimal record `move_in_record` makes, with the plan's content keyed in
+                case.requester_name = f"Transferred from {case.moved_in['name']}"
+                case.request_summary = "EHC plan transferred from another council (SEND Regulations 2014 reg 15)."
+                self._plan_content(case, child)
+                case.plan = {"status": "final", "draft_served_on": None, "issued_on": case.received_on,
+                             "last_review": None, "named": child.setting}
+                continue
             case.requester_name = {
                 "1": f"{carer.first_name} {carer.last_name}", "2": f"SENCo, {setting_name}",
                 "3": "Community paediatrician", "4": "Allocated social worker", "5": "Family support worker",
@@ -609,12 +784,6 @@ class DemoGenerator:
             if final is None:
                 continue
             case.plan.update(status="final", issued_on=final, named=named)
-            if (today - final).days > 365:
-                if rng.random() < 0.8:
-                    last = today - _days(rng.randint(1, 364))
-                else:
-                    last = today - _days(rng.randint(366, 540)) if (today - final).days > 730 else None
-                case.plan["last_review"] = last if last is None or last >= final + _days(180) else None
         # The exception records may come before the decision when a schedule was squeezed; drop those.
         for case in self.cases:
             if case.decision is None:
@@ -672,49 +841,59 @@ class DemoGenerator:
             "section_k": "Advice and information listed in the appendices: parent, school, EP, health and social care.",
         }
 
-    def facts(self, case: CaseRec) -> engine.CaseFacts:
-        plan = case.plan or {}
-        return engine.CaseFacts(
-            received_on=case.received_on,
-            decision_on=case.decision[0] if case.decision else None,
-            decision=case.decision[1] if case.decision else None,
-            advice=tuple(engine.AdviceClock(ref=str(i), label=a[0], sent_on=a[2], received_on=a[3],
-                                            returned_on=a[4]) for i, a in enumerate(case.advice)),
-            outcome_on=case.outcome_on,
-            outcome=case.outcome or None,
-            draft_served_on=plan.get("draft_served_on"),
-            comments_received_on=min((c[0] for c in case.comments), default=None),
-            final_issued_on=plan.get("issued_on"),
-            last_review_decision_on=plan.get("last_review"),
-            withdrawn_on=case.withdrawn_on,
-            exceptions=tuple(engine.ExceptionRecord(deadline_key=e[0], reason=e[1], evidence=e[2], recorded_on=e[3])
-                             for e in case.exceptions),
-            phase_transfer=self._phase_transfer(case),  # ehcflow.transfers
-        )
-
-    def _phase_transfer(self, case: CaseRec):
-        """The next phase transfer, as `ehcflow.transfers.facts.phase_transfer_clock` finds it (reg 18)."""
-        from ehcflow.deadlines.phase_transfer import current_clock, transfer_phase
-
-        plan = case.plan or {}
-        if not plan.get("issued_on"):
-            return None
-        child = self.children[case.child]
-        spec = self.settings_spec[child.setting] if child.setting is not None else None
-        phase = transfer_phase(spec["phase"], spec["name"]) if spec else None
-        return current_clock(date_of_birth=child.dob, phase=phase, today=self.today)
-
     def compute_deadlines(self) -> None:
-        for case in self.cases:
-            case.next_deadline = engine.next_deadline(engine.case_deadlines(self.facts(case), self.today))
+        """The next deadline of each case and its open deadlines, as `refresh_all` would store them."""
+        life = self.lifecycle
+        for i, case in enumerate(self.cases):
+            facts = life.facts(i, case)
+            deadlines = engine.case_deadlines(facts, self.today)
+            case.next_deadline = engine.next_deadline(deadlines)
+            case.open_deadlines = open_deadlines(facts, deadlines)
+            case.page_labels = L.labelled(case.open_deadlines, life.page_labels(facts))
+
+    def assign_actors(self) -> None:
+        """A ceased plan's child has no coordinator now: its steps were recorded by one of the team's."""
+        for i, case in enumerate(self.cases):
+            child = self.children[case.child]
+            if child.coordinator is None and child.team in self.team_coordinators:
+                coords = self.team_coordinators[child.team]
+                case.actor = coords[i % len(coords)]
 
     def generate(self) -> None:
         self.build_settings()
         self.build_cases()
         self.place_children()
         self.build_staff()
+        self.assign_actors()
         self.build_steps()
+        self.lifecycle = L.Lifecycle(self, window_start=self.today - _days(365 * HISTORY_YEARS))
+        self.lifecycle.build()
         self.compute_deadlines()
+        self.log_proportions()
+
+    def log_proportions(self) -> None:
+        """What was generated after the plan, for the person loading the demo."""
+        active = [c for c in self.cases if c.stage == "plan_issued"]
+        overdue = sum(1 for c in active for d in c.open_deadlines if d.key in REVIEW_CHAIN and d.due < self.today)
+        counts = Counter()
+        for c in self.cases:
+            life = c.life
+            counts["reviews"] += len(life.reviews)
+            counts["open reviews"] += sum(1 for r in life.reviews if not r.decision)
+            counts["amendments open"] += sum(1 for a in life.amendments if not a.outcome)
+            counts["phase transfers open"] += sum(1 for t in life.phase_transfers if t.status == "open")
+            counts["ceasing proposed, plan in force"] += sum(1 for x in life.cessations if x.ceased_on is None)
+            counts["re-assessments"] += len(life.reassessments)
+            counts["disagreements"] += len(life.disagreements)
+            counts["appeals registered (last 12 months)"] += sum(
+                1 for d in life.disagreements if d.appeal_registered_on
+                and d.appeal_registered_on > self.today - _days(365))
+        counts["plans ceased"] = sum(1 for c in self.cases if c.stage == "ceased")
+        self.log(f"  {len(active)} plans in force, {overdue} ({overdue / max(1, len(active)):.1%}) with the annual "
+                 "review overdue; " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+REVIEW_CHAIN = frozenset({"first_review_decision", "review_decision_next", "transfer_review"})
 
 
 # --- Writing -----------------------------------------------------------------------------------------
@@ -733,41 +912,12 @@ class Writer:
         self.g = gen
         self.log = log
 
-    def _demo_phase_transfers(self, la, plan_ids, case_ids, child_ids, count: int = 3) -> None:
-        """A few phase transfers already started on the `coordinator` demo user's caseload (ehcflow.transfers).
-
-        Each is the move the engine finds for the child, so the deadlines stay the ones computed in memory.
-        """
-        from ehcflow.deadlines.phase_transfer import kind_label, next_september
-        from ehcflow.transfers.models import PhaseTransfer
-
-        g = self.g
-        mine = next((k for k, s in enumerate(g.staff) if s["username"] == "coordinator"), None)
-        users = {u.username: u.pk for u in User.objects.filter(la=la, username="coordinator")}
-        picked = []
-        for i, c in enumerate(g.cases):
-            if len(picked) >= count or mine is None:
-                break
-            if c.stage != "plan_issued" or g.children[c.child].coordinator != mine:
-                continue
-            clock = g._phase_transfer(c)
-            if clock is not None and clock.transfer_on == next_september(g.today) and clock.due_on >= g.today:
-                picked.append((i, c, clock))
-        for i, c, clock in picked:
-            PhaseTransfer.objects.create(la_id=la.pk, plan_id=plan_ids[i], kind=clock.kind,
-                                         transfer_on=clock.transfer_on, due_on=clock.due_on, started_on=g.today)
-            TimelineEvent.objects.create(
-                la_id=la.pk, case_id=case_ids[i], child_id=child_ids[c.child], kind="phase_transfer_started",
-                occurred_on=g.today, actor_id=users.get("coordinator"),
-                summary=f"Phase transfer started: {kind_label(clock.kind).lower()} on "
-                        f"{clock.transfer_on.day} {clock.transfer_on:%B %Y}")
-        self.log(f"  phase transfers started {len(picked)}")
-
     def insert(self, model, rows, label: str, total: int | None = None) -> list:
         """bulk_create in batches, returning the saved objects (with their primary keys)."""
         saved: list = []
         batch: list = []
         shown = 0
+        started = time.monotonic()
         for obj in rows:
             batch.append(obj)
             if len(batch) >= BATCH:
@@ -778,14 +928,78 @@ class Writer:
                     self.log(f"  {label} {len(saved)}/{total}")
         if batch:
             saved.extend(model.objects.bulk_create(batch, batch_size=BATCH))
-        self.log(f"  {label} {len(saved)}" + (f"/{total}" if total else ""))
+        self.log(f"  {label} {len(saved)}" + (f"/{total}" if total else "") + self._took(started))
         return saved
+
+    def insert_rows(self, model, rows, label: str, total: int | None = None) -> int:
+        """Rows whose ids are never needed (timeline events, link tables, open deadlines), as model instances or
+        as dicts of field values: COPY on PostgreSQL, one INSERT sent with executemany on SQLite.
+
+        `bulk_create` compiles a statement for every 999 parameters on SQLite (about 100 rows) and prepares every
+        value afresh, which was most of the load's time on the largest tables. Values are still prepared by the
+        model's own fields as `bulk_create` prepares them (the default, `pre_save`, then `get_db_prep_save`), but
+        each distinct short value once per field."""
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        now = timezone.now()
+        defaults = {f.attname: now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                    else f.get_default() for f in fields}
+        caches: list[dict] = [{} for _ in fields]
+
+        def prepared(obj) -> list:
+            if isinstance(obj, dict):
+                values = [obj.get(f.attname, defaults[f.attname]) for f in fields]
+            else:
+                values = [f.pre_save(obj, True) for f in fields]
+            out = []
+            for f, cache, value in zip(fields, caches, values, strict=True):
+                if isinstance(value, str) and len(value) > 60:
+                    out.append(f.get_db_prep_save(value, connection))
+                    continue
+                try:
+                    out.append(cache[value])
+                except KeyError:
+                    cache[value] = prep = f.get_db_prep_save(value, connection)
+                    out.append(prep)
+            return out
+
+        qn = connection.ops.quote_name
+        columns = ", ".join(qn(f.column) for f in fields)
+        table = qn(model._meta.db_table)
+        started, done = time.monotonic(), 0
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for obj in rows:
+                        copy.write_row(prepared(obj))
+                        done += 1
+            else:
+                sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+                batch = []
+                for obj in rows:
+                    batch.append(prepared(obj))
+                    if len(batch) >= FAST_BATCH:
+                        cursor.executemany(sql, batch)
+                        done, batch = done + len(batch), []
+                if batch:
+                    cursor.executemany(sql, batch)
+                    done += len(batch)
+        self.log(f"  {label} {done}" + (f"/{total}" if total else "") + self._took(started))
+        return done
+
+    @staticmethod
+    def _took(started: float) -> str:
+        took = time.monotonic() - started
+        return f" ({took:.1f} s)" if took >= 1 else ""
 
     def write(self) -> LocalAuthority:
         g = self.g
         la = LocalAuthority.objects.create(code=LA_CODE, name=LA_NAME)
         teams = {t.name: t for t in Team.objects.bulk_create(
-            [Team(la=la, name=name, description=desc) for name, desc, _ in TEAMS])}
+            [Team(la=la, name=name, description=desc, caseload_target=target,
+                  caseload_maximum=round(target * 1.15), induction_caseload_percent=0,
+                  email=f"send.{name.split()[0].lower()}@hartshire.example.gov.uk",
+                  phone=f"01632 961{i:03d}", **TEAM_RULES[name])
+             for i, (name, desc, target) in enumerate(TEAMS)])}
 
         # Settings are national: reuse the demo's from an earlier load.
         existing = {(s.name, s.urn, s.ukprn): s for s in Setting.objects.filter(la_code=LA_CODE)}
@@ -808,7 +1022,9 @@ class Writer:
                 la=la, job_title=s["job_title"], email=f"{s['username']}@example.com",
                 password=demo_hash if s["demo"] else unusable,
                 is_staff=s["username"] == "admin", is_superuser=s["username"] == "admin",
-                phone=f"01632 960{len(users):03d}",
+                phone=f"01632 960{len(users):03d}", fte=s["fte"], induction_started_on=s["induction_started_on"],
+                induction_completed_on=s["induction_completed_on"], qualifications=s["qualifications"],
+                left_on=s["left_on"], absent_from=s["absent_from"], is_active=s["is_active"],
             ))
         users = self.insert(User, users, "staff")
         user_ids = [u.pk for u in users]
@@ -829,12 +1045,13 @@ class Writer:
             address=c.address) for c in g.carers), "carers", len(g.carers))
         carer_ids = [c.pk for c in carers]
         del carers
-        self.insert(CarerLink, (CarerLink(
+        self.insert_rows(CarerLink, (CarerLink(
             la_id=la.pk, child_id=child_ids[i], carer_id=carer_ids[c.carer], relationship="Parent",
             main_contact=True) for i, c in enumerate(g.children)), "carer links", len(g.children))
 
         def coordinator_of(case: CaseRec) -> int | None:
             idx = g.children[case.child].coordinator
+            idx = idx if idx is not None else case.actor
             return user_ids[idx] if idx is not None else None
 
         cases = self.insert(Case, (Case(
@@ -850,26 +1067,29 @@ class Writer:
         del cases
 
         panels = ["Hartshire SEND panel (north and east)", "Hartshire SEND panel (south and west)"]
-        self.insert(PanelDecision, (PanelDecision(
+        self.insert_rows(PanelDecision, (PanelDecision(
             la_id=la.pk, case_id=case_ids[i], decided_on=c.decision[0], outcome=c.decision[1],
             panel=panels[i % 2], reasons=c.decision[2]) for i, c in enumerate(g.cases) if c.decision),
             "panel decisions")
 
-        advice_rows = [(i, a) for i, c in enumerate(g.cases) for a in c.advice]
+        advice_rows = [(i, j, a) for i, c in enumerate(g.cases) for j, a in enumerate(c.advice)]
         advice = self.insert(AdviceRequest, (AdviceRequest(
             la_id=la.pk, case_id=case_ids[i], advice_type=a[0], advisor=a[1],
             question=f"Please give your advice on the child's needs and the provision required ({ADVICE_LABELS[a[0]].lower()}).",
-            sent_on=a[2], received_on=a[3], returned_on=a[4]) for i, a in advice_rows), "advice requests",
+            sent_on=a[2], received_on=a[3], returned_on=a[4]) for i, _, a in advice_rows), "advice requests",
             len(advice_rows))
+        refs = g.lifecycle.refs
+        for (i, j, _), obj in zip(advice_rows, advice, strict=True):
+            refs.assign(("advice", i, j), obj.pk)
         del advice
 
         plan_cases = [i for i, c in enumerate(g.cases) if c.plan is not None]
         plans = self.insert(Plan, (Plan(
             la_id=la.pk, case_id=case_ids[i], status=g.cases[i].plan["status"],
             draft_served_on=g.cases[i].plan["draft_served_on"], issued_on=g.cases[i].plan["issued_on"],
-            last_review_decision_on=g.cases[i].plan["last_review"],
-            named_setting_id=(setting_ids[g.cases[i].plan["named"]]
-                              if g.cases[i].plan["status"] == "final" and g.cases[i].plan["named"] is not None else None),
+            last_review_decision_on=g.cases[i].life.last_review,
+            named_setting_id=(setting_ids[self._named(g.cases[i])] if g.cases[i].plan["status"] == "final"
+                              and self._named(g.cases[i]) is not None else None),
             setting_type=self._setting_type(g.cases[i]),
             **g.cases[i].sections,
         ) for i in plan_cases), "plans", len(plan_cases))
@@ -896,18 +1116,18 @@ class Writer:
             la_id=la.pk, plan_id=plan_ids[i], area=p[0], support=p[1], provider=p[2], qualification=p[3],
             ratio=p[4], frequency=p[5], duration=p[6]) for i, p in prov_rows), "provision", len(prov_rows))
         pn, po = Provision.needs.through, Provision.outcomes.through
-        self.insert(pn, (pn(provision_id=obj.pk, need_id=need_ids[i][k])
+        self.insert_rows(pn, (pn(provision_id=obj.pk, need_id=need_ids[i][k])
                          for (i, p), obj in zip(prov_rows, provs, strict=True) for k in p[7]), "provision-needs")
-        self.insert(po, (po(provision_id=obj.pk, outcome_id=out_ids[i][k])
+        self.insert_rows(po, (po(provision_id=obj.pk, outcome_id=out_ids[i][k])
                          for (i, p), obj in zip(prov_rows, provs, strict=True) for k in p[8]
                          if k < len(out_ids[i])), "provision-outcomes")
         del provs
 
-        self.insert(ParentComments, (ParentComments(
+        self.insert_rows(ParentComments, (ParentComments(
             la_id=la.pk, case_id=case_ids[i], received_on=cm[0], comments=cm[1],
             requested_setting_id=setting_ids[cm[2]] if cm[2] is not None else None, meeting_requested=cm[3])
             for i, c in enumerate(g.cases) for cm in c.comments), "parent comments")
-        self.insert(Consultation, (Consultation(
+        self.insert_rows(Consultation, (Consultation(
             la_id=la.pk, case_id=case_ids[i], setting_id=setting_ids[k[0]], sent_on=k[1], responded_on=k[2],
             response=k[3], notes="" if k[3] != "declined" else "No place available in the year group.")
             for i, c in enumerate(g.cases) for k in c.consultations), "consultations")
@@ -915,31 +1135,87 @@ class Writer:
             la_id=la.pk, case_id=case_ids[i], deadline_key=e[0], reason=e[1], evidence=e[2], recorded_on=e[3],
             recorded_by_id=coordinator_of(c)) for i, c in enumerate(g.cases) for e in c.exceptions), "exceptions")
 
-        self._demo_phase_transfers(la, plan_ids, case_ids, child_ids)  # ehcflow.transfers
+        self.write_lifecycle(la, plan_ids, case_ids, setting_ids)
 
         total_events = 0
 
         def events():
             nonlocal total_events
             for i, c in enumerate(g.cases):
+                case_id, child_id, actor_id = case_ids[i], child_ids[c.child], coordinator_of(c)
                 for kind, on, summary, before, after, reason in self._timeline(c):
                     total_events += 1
-                    yield TimelineEvent(la_id=la.pk, case_id=case_ids[i], child_id=child_ids[c.child], kind=kind,
-                                        occurred_on=on, actor_id=coordinator_of(c), summary=summary[:250],
-                                        from_stage=before, to_stage=after, reason=reason)
+                    yield {"la_id": la.pk, "case_id": case_id, "child_id": child_id, "kind": kind,
+                           "occurred_on": on, "actor_id": actor_id, "summary": summary[:250],
+                           "from_stage": before, "to_stage": after, "reason": reason}
 
-        self.insert(TimelineEvent, events(), "timeline events")
+        self.insert_rows(TimelineEvent, events(), "timeline events")
+        self.write_deadlines(la, case_ids)
         return la
+
+    def write_lifecycle(self, la, plan_ids: dict, case_ids: list, setting_ids: list) -> None:
+        """The records after the plan (ehcflow.demo.lifecycle), each table in one bulk insert."""
+        g = self.g
+
+        def rows(attr: str, owner: str):
+            for i, c in enumerate(g.cases):
+                for obj in getattr(c.life, attr):
+                    obj.la_id = la.pk
+                    if owner == "plan":
+                        obj.plan_id = plan_ids[i]
+                    else:
+                        obj.case_id = case_ids[i]
+                    yield obj
+
+        def with_review(items):
+            for a in items:
+                a.review_id = a._demo_review.pk
+                yield a
+
+        def with_settings(items):
+            for t in items:
+                t.new_setting_id = setting_ids[t._demo_new] if t._demo_new is not None else None
+                t.preferred_setting_id = setting_ids[t._demo_preferred] if t._demo_preferred is not None else None
+                yield t
+
+        self.insert(AnnualReview, rows("reviews", "plan"), "annual reviews")
+        self.insert(Amendment, with_review(rows("amendments", "plan")), "amendments")
+        self.insert(PhaseTransfer, with_settings(rows("phase_transfers", "plan")), "phase transfers")
+        self.insert(Cessation, rows("cessations", "plan"), "cessations")
+        self.insert(LaTransfer, rows("la_transfers", "plan"), "moves between councils")
+        self.insert(Reassessment, rows("reassessments", "plan"), "re-assessments")
+        self.insert(Disagreement, rows("disagreements", "case"), "disagreements")
+
+    def write_deadlines(self, la, case_ids: list) -> None:
+        """The open deadlines `refresh_all` would store, from the engine's run in memory: no second pass."""
+        g = self.g
+        refs = g.lifecycle.refs
+
+        def deadline_rows():
+            for i, c in enumerate(g.cases):
+                owner = SimpleNamespace(la_id=la.pk, pk=case_ids[i])
+                for row in rows_for(owner, None, c.open_deadlines, c.page_labels):
+                    row.ref = refs.resolve(row.ref)
+                    yield row
+
+        total = sum(len(c.open_deadlines) for c in g.cases)
+        self.insert_rows(CaseDeadline, deadline_rows(), "open deadlines", total)
+
+    def _named(self, case: CaseRec) -> int | None:
+        """The setting the plan names now: a finished phase transfer's new setting, else the one issued."""
+        return case.life.named if case.life.named is not None else case.plan["named"]
 
     def _setting_type(self, case: CaseRec) -> str:
         if case.plan["status"] != "final":
             return ""
-        if case.plan["named"] is None:
+        if self._named(case) is None:
             return "Supported internship with a local employer"
-        return KIND_LABELS[self.g.settings_spec[case.plan["named"]]["kind"]]
+        return KIND_LABELS[self.g.settings_spec[self._named(case)]["kind"]]
 
     def _timeline(self, c: CaseRec) -> list[tuple]:
         g = self.g
+        if c.moved_in:  # the case starts here at the plan received from the other council
+            return sorted(c.life.events, key=lambda e: e[1])
         ev: list[tuple] = [("request_received", c.received_on,
                             f"Request for an EHC needs assessment received from: {SOURCE_LABELS[c.source].lower()}",
                             "", "received", "")]
@@ -990,6 +1266,7 @@ class Writer:
             before = "received" if not c.decision else "assessing" if not c.outcome_on else (
                 "draft_served" if plan.get("draft_served_on") else "drafting")
             ev.append(("withdrawn", c.withdrawn_on, "Request withdrawn", before, "withdrawn", c.withdrawal_reason))
+        ev.extend(c.life.events)  # after the plan (ehcflow.demo.lifecycle)
         ev.sort(key=lambda e: e[1])  # stable: same-day steps keep their statutory order
         return ev
 
@@ -1071,19 +1348,25 @@ def load(*, scale: float = 1.0, seed: int = 2025, force: bool = False,
         from django.core.management.base import CommandError
 
         raise CommandError("Demo accounts can never be created under production settings.")
-    from django.utils import timezone
-
     existing = LocalAuthority.objects.filter(code=LA_CODE).first()
     if existing is not None and not force:
         return existing, False
     today = timezone.localdate()
     gen = DemoGenerator(scale=scale, seed=seed, today=today, log=log)
     log(f"Generating a council at scale {scale} (seed {seed}, today {today:%d %B %Y})")
+    started = time.monotonic()
     gen.generate()
+    log(f"  generated in memory in {time.monotonic() - started:.1f} s")
     with transaction.atomic():
         if existing is not None:
             log("Deleting the existing demo council (--force)")
+            started = time.monotonic()
             delete_la_data(existing, log)
+            log(f"  deleted in {time.monotonic() - started:.1f} s")
         log("Writing")
+        started = time.monotonic()
         la = Writer(gen, log).write()
+        log(f"  written in {time.monotonic() - started:.1f} s")
+        started = time.monotonic()
+    log(f"  committed in {time.monotonic() - started:.1f} s")  # PostgreSQL checks the deferred foreign keys here
     return la, True

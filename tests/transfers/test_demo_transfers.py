@@ -27,9 +27,12 @@ def test_demo_plans_have_their_phase_transfer_deadlines():
     assert open_due <= stored
     started = PhaseTransfer.objects.select_related("plan__case__child__coordinator")
     assert started.count() >= 1
-    assert {t.plan.case.child.coordinator.username for t in started} == {"coordinator"}
+    # Transfers are under way across the council, the demo coordinator's caseload among them.
+    assert "coordinator" in {t.plan.case.child.coordinator.username for t in started
+                             if t.plan.case.child.coordinator is not None}
     from ehcflow.accounts.models import User
 
     leader = User.objects.get(username="leader")
     listed = {c.pk for c in transfer_list(user=leader, today=today)}
-    assert {t.plan.case_id for t in started} <= listed
+    # The work list shows every transfer still to come this school year (last year's are done).
+    assert {t.plan.case_id for t in started if t.transfer_on >= today and t.plan.case.stage == "plan_issued"} <= listed
