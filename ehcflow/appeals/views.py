@@ -6,9 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ehcflow.appeals.selectors import WHERE, open_disagreements, work_rows
-from ehcflow.cases.access import user_team_ids
 from ehcflow.cases.views import staff_required
-from ehcflow.teams.models import Team
+from ehcflow.teams.selectors import team_filter
 
 PAGE_SIZE = 50
 
@@ -22,16 +21,7 @@ def appeals_work_list(request: HttpRequest) -> HttpResponse:
     """Open mediation and appeals, soonest council deadline first; filter by team and by where each one is."""
     user = request.user
     today = timezone.localdate()
-    teams = Team.objects.filter(la_id=user.la_id)
-    if not user.sees_whole_council:
-        teams = teams.filter(id__in=user_team_ids(user))
-    teams = list(teams.order_by("name"))
-    try:
-        team = int(request.GET.get("team", ""))
-    except ValueError:
-        team = None
-    if team not in {t.pk for t in teams}:
-        team = None
+    teams, team = team_filter(user=user, value=request.GET.get("team"))
     where = _choice(request.GET.get("where", ""), WHERE)
     rows = work_rows(open_disagreements(user=user, today=today, team=team), today)
     counts = {code: 0 for code in WHERE}

@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ehcflow.cases.access import user_team_ids
 from ehcflow.reminders.selectors import work_queue
-from ehcflow.teams.models import Team
+from ehcflow.teams.selectors import team_filter
 
 
 def staff_required(view):
@@ -36,16 +35,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def team_work(request: HttpRequest) -> HttpResponse:
     """Team work: a manager's team(s), or the whole council for leaders, with a team filter."""
     user = request.user
-    teams = Team.objects.filter(la_id=user.la_id)
-    if not user.sees_whole_council:
-        teams = teams.filter(id__in=user_team_ids(user))
-    teams = list(teams.order_by("name"))
-    try:
-        team = int(request.GET.get("team", ""))
-    except ValueError:
-        team = None
-    if team not in {t.pk for t in teams}:
-        team = None
+    teams, team = team_filter(user=user, value=request.GET.get("team"))
     context = work_queue(user=user, mine=False, team=team)
     context.update(nav="work", title="Council work" if user.sees_whole_council else "Team work", mine=False,
                    teams=teams, team=team)

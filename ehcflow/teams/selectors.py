@@ -132,3 +132,19 @@ def family_ids(*, la_id: int) -> dict[int, int]:
             parent[max(a, b)] = min(a, b)
     members = Counter(find(c) for c in parent)
     return {c: find(c) for c in parent if members[find(c)] > 1}
+
+
+def team_filter(*, user, value: str | None) -> tuple[list[Team], int | None]:
+    """The teams a work list may be filtered by for this user (their own, or the council's for council-wide
+    roles), and the chosen one when it is among them: a tampered value is ignored, never trusted."""
+    from ehcflow.cases.access import user_team_ids
+
+    teams = Team.objects.filter(la_id=user.la_id)
+    if not user.sees_whole_council:
+        teams = teams.filter(id__in=user_team_ids(user))
+    teams = list(teams.order_by("name"))
+    try:
+        team = int(value or "")
+    except ValueError:
+        team = None
+    return teams, team if team in {t.pk for t in teams} else None
