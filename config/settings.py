@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "ehcflow.moves",
     "ehcflow.appeals",
     "ehcflow.reassessment",
+    "ehcflow.sen2",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -23,10 +23,13 @@ class Role(models.TextChoices):
     TEAM_MANAGER = "team_manager", "Team manager"
     SERVICE_LEADER = "service_leader", "Service leader"
     ADMINISTRATOR = "administrator", "Administrator"
+    # Prepares and submits the council's statutory returns (SEN2): reads every record, changes none of the
+    # casework; loads a council's previous return when it moves onto ehcflow.
+    DATA_OFFICER = "data_officer", "Data officer"
 
 
 STAFF_ROLES = {r.value for r in Role}
-COUNCIL_WIDE_ROLES = {Role.SERVICE_LEADER.value, Role.ADMINISTRATOR.value}
+COUNCIL_WIDE_ROLES = {Role.SERVICE_LEADER.value, Role.ADMINISTRATOR.value, Role.DATA_OFFICER.value}
 
 
 class User(AbstractUser):

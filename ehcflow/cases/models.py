@@ -41,7 +41,11 @@ class Case(FSMModelMixin, TenantModel):
 
     # The request (CFA 2014 s.36(1)); received_on starts every clock.
     received_on = models.DateField("date request received")
-    source = models.CharField("who made the request", max_length=1, choices=RequestSource.choices)
+    # Blank only for requests loaded from a return of a year before RequestSource was collected (2025).
+    source = models.CharField("who made the request", max_length=1, choices=RequestSource.choices, blank=True)
+    # A historical request loaded from a return may carry no received date (SEN2 item 2.1 is not required for
+    # RequestOutcome H); received_on then holds the earliest date known and this flag keeps it off the return.
+    received_on_unknown = models.BooleanField("date received not known", default=False)
     requester_name = models.CharField(max_length=120, blank=True)
     youth_accommodation = models.BooleanField("in relevant youth accommodation", default=False)
     request_summary = models.TextField(blank=True)

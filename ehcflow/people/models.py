@@ -4,7 +4,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ehcflow.core.codes import Ethnicity, SettingPhase, SettingType, Sex, UPNUnknown
+from ehcflow.core.codes import (Ethnicity, ResidentialWeeks, SettingKind, SettingPhase, SettingType, Sex, UPNUnknown,
+                                WorkBasedLearning)
 from ehcflow.tenancy.models import TenantModel
 
 upn_validator = RegexValidator(
@@ -44,7 +45,9 @@ class Child(TenantModel):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
-    upn = models.CharField("UPN", max_length=13, blank=True, validators=[upn_validator])
+    # Wider than a UPN so a malformed one loaded from a council's old return is kept, flagged on the
+    # data-quality page and corrected here, rather than lost on import; forms still insist on 13.
+    upn = models.CharField("UPN", max_length=20, blank=True, validators=[upn_validator])
     uln = models.CharField("ULN", max_length=10, blank=True, validators=[uln_validator])
     upn_unknown_reason = models.CharField(
         "reason UPN and ULN are unknown", max_length=4, choices=UPNUnknown.choices, blank=True
@@ -102,3 +105,53 @@ class CarerLink(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["child", "carer"], name="carer_link_unique")]
+
+
+RANKS = [(1, "Primary"), (2, "Secondary")]
+
+
+class SettingRef(TenantModel):
+    """Where a child is, in SEN2 terms: exactly one of a URN, a UKPRN or a kind of setting (items 4.7, 5.7).
+
+    The URN and UKPRN are kept as written even when the register (`Setting`) does not hold them, so a
+    council's history loads whole; `setting` links the register's row when it does.
+    """
+
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    urn = models.CharField("URN", max_length=8, blank=True)
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True)
+    setting_kind = models.CharField("type of setting (no URN or UKPRN)", max_length=4, choices=SettingKind.choices,
+                                    blank=True)
+    setting_kind_other = models.CharField("further details", max_length=100, blank=True)
+    rank = models.PositiveSmallIntegerField(choices=RANKS, default=1)
+    sen_unit = models.BooleanField("a place in an SEN unit", null=True, blank=True)
+    resourced_provision = models.BooleanField("a place in resourced provision", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def where(self) -> str:
+        if self.setting_id:
+            return str(self.setting)
+        if self.urn or self.ukprn:
+            return f"URN {self.urn}" if self.urn else f"UKPRN {self.ukprn}"
+        return self.get_setting_kind_display() or "Not recorded"
+
+
+class Placement(SettingRef):
+    """A setting the child attends (or NEET etc.), with its dates: SEN2 PlacementDetail (item 5.7)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="placements")
+    entry_on = models.DateField("date started", null=True, blank=True)
+    leaving_on = models.DateField("date left", null=True, blank=True)
+    residential = models.CharField("residential", max_length=1, choices=ResidentialWeeks.choices, blank=True)
+    work_based = models.CharField("work-based learning", max_length=1, choices=WorkBasedLearning.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "rank", "entry_on", "id"]
+        indexes = [models.Index(fields=["la", "child"])]
+
+    def __str__(self) -> str:
+        return f"{self.where} ({self.get_rank_display().lower()})"

@@ -8,7 +8,8 @@ Narrative sections are text. Versions come from the audit history (`history.as_o
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ehcflow.core.codes import AreaOfNeed, NeedType
+from ehcflow.core.codes import AreaOfNeed, DirectPayments, NeedType, ResidentialWeeks, WorkBasedLearning
+from ehcflow.people.models import SettingRef
 from ehcflow.tenancy.models import TenantModel
 
 
@@ -43,6 +44,16 @@ class Plan(TenantModel):
         verbose_name="named setting",
     )
     setting_type = models.CharField("type of setting", max_length=120, blank=True)
+    # SEN2 plan details (items 4.1-4.4). start_on is the plan's start when it differs from the issue date.
+    start_on = models.DateField("plan start date", null=True, blank=True)
+    residential = models.CharField("residential placement named", max_length=1, choices=ResidentialWeeks.choices,
+                                   blank=True)
+    work_based = models.CharField("work-based learning named", max_length=1, choices=WorkBasedLearning.choices,
+                                  blank=True)
+    personal_budget = models.BooleanField("personal budget taken up", null=True, blank=True)
+    organised_arrangements = models.BooleanField("personal budget: organised arrangements", null=True, blank=True)
+    direct_payments = models.CharField("personal budget: direct payments", max_length=1,
+                                       choices=DirectPayments.choices, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -56,6 +67,20 @@ class Plan(TenantModel):
 
     def __str__(self) -> str:
         return f"EHC plan for case {self.case_id}"
+
+
+class NamedSetting(SettingRef):
+    """A setting named in section I, as SEN2 PlanDetail (item 4.7): at most a primary and a secondary."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="named_settings")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "rank", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "rank"], name="named_setting_one_per_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.where} ({self.get_rank_display().lower()})"
 
 
 class Need(TenantModel):

@@ -3,6 +3,8 @@
 from django.core.validators import RegexValidator
 from django.db import models
 
+from ehcflow.core.codes import DesignatedOfficer
+
 
 class LocalAuthority(models.Model):
     """An English local authority running its SEND service on ehcflow."""
@@ -14,6 +16,11 @@ class LocalAuthority(models.Model):
         validators=[RegexValidator(r"^\d{3}$", "The DfE LA code is three digits, for example 919.")],
     )
     name = models.CharField(max_length=120)
+    # SEN2 header items: designated medical, clinical and social care officers (Code of Practice 3.45-3.52).
+    dmo = models.CharField("designated medical officer", max_length=1, choices=DesignatedOfficer.choices, blank=True)
+    dco = models.CharField("designated clinical officer", max_length=1, choices=DesignatedOfficer.choices, blank=True)
+    dsco = models.CharField("designated social care officer", max_length=1, choices=DesignatedOfficer.choices,
+                            blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,159 @@
+"""Writes to a child's own record: the details the SEN2 return reports of each person (name, date of birth,
+sex, ethnicity, postcode, UPN, ULN and why neither is known).
+
+The checks here are the one definition of a valid UPN, ULN and reason: the form shows their messages and the
+service refuses anything that fails them, whoever calls it (page, import, command). A change is saved with the
+person who made it (django-simple-history) and refused, with nothing saved, when the record changed since the
+form was drawn.
+"""
+
+import datetime
+import hashlib
+import re
+
+from django.db import transaction
+from django.utils import timezone
+
+from ehcflow.cases.services import audited_by
+from ehcflow.core.codes import Ethnicity, Sex, UPNUnknown
+from ehcflow.core.errors import NotAllowed, StepRefused
+from ehcflow.people.models import Child
+
+DETAIL_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "ethnicity", "postcode", "upn", "uln",
+                 "upn_unknown_reason")
+
+# The DfE's check letters: the 23 letters other than I, O and S, worth 0 to 22. A temporary UPN ends in one.
+UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+UPN_SHAPE = re.compile(rf"^[{UPN_CHECK_LETTERS}]\d{{11}}[0-9{UPN_CHECK_LETTERS}]$")
+ULN_SHAPE = re.compile(r"^\d{10}$")
+POSTCODE_SHAPE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$")
+
+UPN_FORMAT = ("Enter a UPN in the correct format: 13 characters, a letter, 11 numbers, then a number or letter, "
+              "like A123456789012")
+UPN_CHECK = ("Enter a real UPN: its first letter (the check letter) does not match the other 12 characters. "
+             "Check it was copied correctly")
+ULN_FORMAT = "Enter a ULN in the correct format: 10 numbers, like 1234567890"
+REASON_NEEDED = "Enter the UPN or ULN, or select why neither is known"
+REASON_NOT_WANTED = "Select “Not applicable” when the UPN or ULN is given"
+
+
+def upn_check_letter(body: str) -> str:
+    """The check letter for the 12 characters after it: weights 2 to 13, remainder on division by 23.
+
+    Our own copy of the rule the demo generator (`ehcflow.demo.generator.upn_check_letter`) also follows; the
+    tests hold the two to the same answers.
+    """
+    total = 0
+    for weight, ch in enumerate(body, start=2):
+        total += weight * (int(ch) if ch.isdigit() else UPN_CHECK_LETTERS.index(ch))
+    return UPN_CHECK_LETTERS[total % 23]
+
+
+def normal_upn(value: str) -> str:
+    return re.sub(r"\s+", "", value or "").upper()
+
+
+def normal_postcode(value: str) -> str:
+    """Upper case with one space before the inward code ("hx11aa" is "HX1 1AA"), as the return writes it."""
+    squashed = re.sub(r"\s+", "", value or "").upper()
+    return f"{squashed[:-3]} {squashed[-3:]}" if len(squashed) > 3 else squashed
+
+
+def upn_problem(upn: str) -> str:
+    """Why `upn` is not a UPN the DfE accepts, or "" when it is (or is empty)."""
+    upn = normal_upn(upn)
+    if not upn:
+        return ""
+    if not UPN_SHAPE.match(upn):
+        return UPN_FORMAT
+    if upn_check_letter(upn[1:]) != upn[0]:
+        return UPN_CHECK
+    return ""
+
+
+def uln_problem(uln: str) -> str:
+    uln = (uln or "").strip()
+    return "" if not uln or ULN_SHAPE.match(uln) else ULN_FORMAT
+
+
+def details_problems(data: dict, *, today: datetime.date | None = None) -> dict[str, str]:
+    """Each field's problem, by field name: the same checks for the form and for the service."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    for name, label in (("first_name", "first name"), ("last_name", "last name")):
+        if not (data.get(name) or "").strip():
+            errors[name] = f"Enter the child's {label}"
+    dob = data.get("date_of_birth")
+    if not dob:
+        errors["date_of_birth"] = "Enter the date of birth"
+    elif dob > today:
+        errors["date_of_birth"] = "Date of birth must be today or in the past"
+    if data.get("sex") not in Sex.values:
+        errors["sex"] = "Select the child's sex"
+    if data.get("ethnicity") and data["ethnicity"] not in Ethnicity.values:
+        errors["ethnicity"] = "Select the child's ethnicity from the list"
+    postcode = normal_postcode(data.get("postcode", ""))
+    if postcode and not POSTCODE_SHAPE.match(postcode):
+        errors["postcode"] = "Enter a real postcode, like HX1 1AA"
+    if problem := upn_problem(data.get("upn", "")):
+        errors["upn"] = problem
+    if problem := uln_problem(data.get("uln", "")):
+        errors["uln"] = problem
+    reason = data.get("upn_unknown_reason") or ""
+    has_number = bool(normal_upn(data.get("upn", "")) or (data.get("uln") or "").strip())
+    if reason and reason not in UPNUnknown.values:
+        errors["upn_unknown_reason"] = "Select why neither the UPN nor the ULN is known from the list"
+    elif not has_number and not reason:
+        errors["upn_unknown_reason"] = REASON_NEEDED
+    elif has_number and reason:
+        errors["upn_unknown_reason"] = REASON_NOT_WANTED
+    return errors
+
+
+def details_version(child: Child) -> str:
+    """A short digest of the details a form was drawn from: a save from a stale form is refused, not merged."""
+    values = [getattr(child, name) for name in DETAIL_FIELDS]
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+
+
+def child_update_details(*, actor, child: Child, version: str | None = None, **fields) -> Child:
+    """Change the child's return details; nothing is saved if any is wrong, or if `version` is no longer current.
+
+    Only the fields given change. A postcode or date of birth that moves the child into another team's cohort is
+    left for a manager to act on (`ehcflow.teams.proposals.circumstance_changes`): it never moves the child here.
+    """
+    from ehcflow.sen2.access import can_change_details
+
+    unknown = set(fields) - set(DETAIL_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a return detail of a child: {', '.join(sorted(unknown))}")
+    if not can_change_details(actor, child):
+        raise NotAllowed("You cannot change this child's details.")
+    with transaction.atomic():
+        current = Child.objects.select_for_update().get(pk=child.pk)
+        if version is not None and details_version(current) != version:
+            raise StepRefused(f"Someone else has changed {current.full_name}'s details since you opened this page. "
+                              "Nothing has been saved. Check them as they are now, then try again.")
+        cleaned = dict(fields)
+        for name in ("first_name", "last_name", "uln"):
+            if name in cleaned:
+                cleaned[name] = (cleaned[name] or "").strip()
+        if "upn" in cleaned:
+            cleaned["upn"] = normal_upn(cleaned["upn"])
+        if "postcode" in cleaned:
+            cleaned["postcode"] = normal_postcode(cleaned["postcode"])
+        for name in ("ethnicity", "upn_unknown_reason"):
+            if name in cleaned:
+                cleaned[name] = cleaned[name] or ""
+        merged = {name: getattr(current, name) for name in DETAIL_FIELDS} | cleaned
+        errors = details_problems(merged)
+        if errors:
+            raise StepRefused(errors)
+        changed = [name for name in DETAIL_FIELDS if getattr(current, name) != merged[name]]
+        if changed:
+            for name in changed:
+                setattr(current, name, merged[name])
+            audited_by(current, actor).save(update_fields=[*changed, "updated_at"])
+    for name in DETAIL_FIELDS:
+        setattr(child, name, getattr(current, name))
+    return current
