@@ -92,7 +92,7 @@ def _cases_queryset(la):
 
 
 def refresh_all(*, la=None, chunk: int = 2000, today: datetime.date | None = None,
-                log: Callable[[str], None] | None = None) -> int:
+                log: Callable[[str], None] | None = None, case_ids: list[int] | None = None) -> int:
     """Recompute every case's open deadlines (and its stored next deadline) in bulk.
 
     Per chunk of cases a fixed number of queries: the cases, their prefetches, one delete, one insert
@@ -103,7 +103,7 @@ def refresh_all(*, la=None, chunk: int = 2000, today: datetime.date | None = Non
     from ehcflow.cases.selectors import case_facts
 
     today = today or timezone.localdate()
-    ids = list(_cases_queryset(la).values_list("pk", flat=True))
+    ids = case_ids if case_ids is not None else list(_cases_queryset(la).values_list("pk", flat=True))
     done = 0
     for start in range(0, len(ids), chunk):
         batch_ids = ids[start:start + chunk]

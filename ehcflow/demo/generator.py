@@ -118,6 +118,7 @@ SIGN_INS = [
     ("manager", Role.TEAM_MANAGER, "Team manager of the North area team: the team's caseloads and deadlines"),
     ("coordinator", Role.COORDINATOR, "EHC coordinator in the North area team: their own caseload"),
     ("admin", Role.ADMINISTRATOR, "Administrator: the whole council, plus /django-admin/"),
+    ("dataofficer", Role.DATA_OFFICER, "Data officer: the SEN2 return, its validation and data quality"),
 ]
 
 NEED_WEIGHTS = [("ASD", 31.5), ("SLCN", 21.3), ("SEMH", 20.7), ("MLD", 10.6), ("SLD", 3.9), ("PD", 3.9),
@@ -163,6 +164,16 @@ def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
 
 def _age(dob: datetime.date, on: datetime.date) -> int:
     return on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+
+
+def uln_with_check_digit(body: str) -> str:
+    """A 10-digit ULN from 9 digits with the Learning Records Service check digit: the digits weighted 10..1
+    sum to 10 modulo 11 (ehcflow.sen2.rules checks it). A body needing check digit 10 is nudged."""
+    while True:
+        check = (10 - sum(int(d) * w for d, w in zip(body, range(10, 1, -1)))) % 11
+        if check < 10:
+            return body + str(check)
+        body = body[:-1] + str((int(body[-1]) + 1) % 10)
 
 
 def upn_check_letter(body: str) -> str:
@@ -572,7 +583,9 @@ class DemoGenerator:
                     body = f"919{2000 + n // 1000:04d}{year:02d}{n % 1000:03d}"
                     child.upn = upn_check_letter(body) + body
                 if age >= 16:
-                    child.uln = str(rng.randint(1_000_000_000, 9_999_999_999))
+                    child.uln = uln_with_check_digit(str(rng.randint(100_000_000, 999_999_999)))
+                    if child.upn_unknown_reason and child.uln:
+                        child.upn_unknown_reason = ""  # a ULN is a known identifier: no reason is given
 
     def _choose_setting(self, rng: random.Random, age: int, case: CaseRec) -> int | None:
         complex_need = case.primary in ("SLD", "PMLD", "MSI")
@@ -631,6 +644,7 @@ class DemoGenerator:
         person(Role.SERVICE_LEADER, None, "leader", "Head of SEND Statutory Services")
         person(Role.SERVICE_LEADER, None, None, "Assistant Director, SEND")
         person(Role.ADMINISTRATOR, None, "admin", "SEND systems administrator")
+        person(Role.DATA_OFFICER, None, "dataofficer", "SEND performance and data officer")
         self.team_coordinators: dict[str, list[int]] = {}
         fte_values, fte_weights = zip(*FTE_WEIGHTS)
         for t, (name, _, target) in enumerate(TEAMS):
@@ -993,7 +1007,9 @@ class Writer:
 
     def write(self) -> LocalAuthority:
         g = self.g
-        la = LocalAuthority.objects.create(code=LA_CODE, name=LA_NAME)
+        # The SEN2 header's designated officers (DfE's 2025 figures: most councils have a DMO and a DCO; many
+        # are still recruiting a designated social care officer).
+        la = LocalAuthority.objects.create(code=LA_CODE, name=LA_NAME, dmo="Y", dco="Y", dsco="R")
         teams = {t.name: t for t in Team.objects.bulk_create(
             [Team(la=la, name=name, description=desc, caseload_target=target,
                   caseload_maximum=round(target * 1.15), induction_caseload_percent=0,

@@ -104,9 +104,10 @@ ORDER_FOR = {DecisionKind.REFUSE_ASSESS: Order.ASSESS, DecisionKind.REFUSE_ISSUE
              DecisionKind.REFUSE_REASSESS: Order.ASSESS, DecisionKind.CEASE: Order.NONE}
 
 # Invented councils a family moves from or to (invented codes, above those English councils use).
-OTHER_COUNCILS = [("991", "Northmoor Borough Council"), ("992", "Easterby County Council"),
-                  ("993", "Wealdhurst District Council"), ("994", "Carrowdale City Council"),
-                  ("995", "Fenmarsh County Council"), ("996", "Kingsbrook Borough Council")]
+# Real DfE LA codes (the SEN2 return checks them against the CBDS list) of the demo county's neighbours.
+OTHER_COUNCILS = [("821", "Luton Borough Council"), ("822", "Bedford Borough Council"),
+                  ("823", "Central Bedfordshire Council"), ("825", "Buckinghamshire Council"),
+                  ("873", "Cambridgeshire County Council"), ("881", "Essex County Council")]
 
 AMEND_PROPOSALS = [
     "Update section B with the latest speech and language assessment; revise section F hours to match.",

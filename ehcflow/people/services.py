@@ -1,8 +1,9 @@
 """Writes to a child's own record: the details the SEN2 return reports of each person (name, date of birth,
 sex, ethnicity, postcode, UPN, ULN and why neither is known).
 
-The checks here are the one definition of a valid UPN, ULN and reason: the form shows their messages and the
-service refuses anything that fails them, whoever calls it (page, import, command). A change is saved with the
+The checks here are the one definition of valid details: the form shows their messages and the service refuses
+anything that fails them, whoever calls it. A UPN is checked by the SEN2 validator's own rules
+(`ehcflow.sen2.rules`: format and check letter), so what is saved here is what the return accepts. A change is saved with the
 person who made it (django-simple-history) and refused, with nothing saved, when the record changed since the
 form was drawn.
 """
@@ -18,35 +19,26 @@ from ehcflow.cases.services import audited_by
 from ehcflow.core.codes import Ethnicity, Sex, UPNUnknown
 from ehcflow.core.errors import NotAllowed, StepRefused
 from ehcflow.people.models import Child
+from ehcflow.sen2.rules import upn_check_letter, upn_format_ok
 
 DETAIL_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "ethnicity", "postcode", "upn", "uln",
                  "upn_unknown_reason")
 
-# The DfE's check letters: the 23 letters other than I, O and S, worth 0 to 22. A temporary UPN ends in one.
-UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-UPN_SHAPE = re.compile(rf"^[{UPN_CHECK_LETTERS}]\d{{11}}[0-9{UPN_CHECK_LETTERS}]$")
-ULN_SHAPE = re.compile(r"^\d{10}$")
+ULN_SHAPE = re.compile(r"^[1-9]\d{9}$")  # the Learning Records Service's: 10 digits, the first not 0
 POSTCODE_SHAPE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}$")
 
 UPN_FORMAT = ("Enter a UPN in the correct format: 13 characters, a letter, 11 numbers, then a number or letter, "
               "like A123456789012")
 UPN_CHECK = ("Enter a real UPN: its first letter (the check letter) does not match the other 12 characters. "
              "Check it was copied correctly")
-ULN_FORMAT = "Enter a ULN in the correct format: 10 numbers, like 1234567890"
+ULN_FORMAT = "Enter a ULN in the correct format: 10 numbers, not starting with 0, like 1234567890"
 REASON_NEEDED = "Enter the UPN or ULN, or select why neither is known"
 REASON_NOT_WANTED = "Select “Not applicable” when the UPN or ULN is given"
 
 
-def upn_check_letter(body: str) -> str:
-    """The check letter for the 12 characters after it: weights 2 to 13, remainder on division by 23.
 
-    Our own copy of the rule the demo generator (`ehcflow.demo.generator.upn_check_letter`) also follows; the
-    tests hold the two to the same answers.
-    """
-    total = 0
-    for weight, ch in enumerate(body, start=2):
-        total += weight * (int(ch) if ch.isdigit() else UPN_CHECK_LETTERS.index(ch))
-    return UPN_CHECK_LETTERS[total % 23]
+class DetailsChanged(StepRefused):
+    """The child's details changed since the form was drawn: nothing was saved."""
 
 
 def normal_upn(value: str) -> str:
@@ -64,9 +56,9 @@ def upn_problem(upn: str) -> str:
     upn = normal_upn(upn)
     if not upn:
         return ""
-    if not UPN_SHAPE.match(upn):
+    if not upn_format_ok(upn):
         return UPN_FORMAT
-    if upn_check_letter(upn[1:]) != upn[0]:
+    if upn_check_letter(upn) != upn[0]:
         return UPN_CHECK
     return ""
 
@@ -132,7 +124,7 @@ def child_update_details(*, actor, child: Child, version: str | None = None, **f
     with transaction.atomic():
         current = Child.objects.select_for_update().get(pk=child.pk)
         if version is not None and details_version(current) != version:
-            raise StepRefused(f"Someone else has changed {current.full_name}'s details since you opened this page. "
+            raise DetailsChanged(f"Someone else has changed {current.full_name}'s details since you opened this page. "
                               "Nothing has been saved. Check them as they are now, then try again.")
         cleaned = dict(fields)
         for name in ("first_name", "last_name", "uln"):

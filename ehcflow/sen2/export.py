@@ -259,8 +259,8 @@ def assessment_tree(case: Case, plan, loaded, period: Period) -> dict:
            (lv.assessment_mediation, lv.assessment_tribunal) if lv else (None, None), always=decided)
     _flags(a, ("OtherMediation", "OtherTribunal"), _disputes(case, OTHER_DISPUTES, period),
            (lv.other_mediation, lv.other_tribunal) if lv else (None, None), always=decided)
-    exceptions = [e for e in case.exceptions.all() if period.upto(e.recorded_on)]
-    if exceptions:
+    # Week20 describes a decision made in the collection year (Y/N); for a historical outcome only as loaded.
+    if decided and any(period.upto(e.recorded_on) for e in case.exceptions.all()):
         a["Week20"] = "1"
     elif lv is not None and lv.week20 is not None:
         a["Week20"] = flag(lv.week20)
@@ -341,7 +341,7 @@ def active_plans_tree(case: Case, child: Child, plan, loaded, period: Period) ->
     review = _latest_review(plan, period)
     if review is not None:
         ap["ReviewMeeting"] = iso(review.held_on or review.meeting_on)
-        if review.decision and period.upto(review.decision_on):
+        if review.decision and (review.decision_on is None or period.upto(review.decision_on)):
             ap["ReviewOutcome"] = REVIEW_OUTCOME[review.decision]
             ap["LastReview"] = iso(review.decision_on)
         drafts = [a.proposals_sent_on for a in review.amendments.all() if period.upto(a.proposals_sent_on)]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -26,7 +27,7 @@ from lxml import etree
 
 from ehcflow.sen2 import spec as sen2_spec
 from ehcflow.sen2 import xsd as sen2_xsd
-from ehcflow.sen2.problems import ERROR, QUERY, Problem, person_label
+from ehcflow.sen2.problems import ERROR, Problem, person_label
 
 MAX_BYTES = 200 * 1024 * 1024  # a county's return is a few tens of MB
 
@@ -289,7 +290,9 @@ def schema_problems(node, year: int, who: dict, line: int | None, root: str = "P
 
 
 def _plain(message: str) -> str:
-    """lxml's schema messages, with the XSD jargon softened for a data officer."""
+    """lxml's schema messages, with the XSD jargon softened for a data officer (and long code lists cut)."""
+    message = re.sub(r"\{([^{}]{120,})\}", lambda m: "{" + m.group(1)[:100].rsplit(",", 1)[0] + ", ...} "
+                     "(the full list is in the code sets of the year)", message)
     message = message.replace("Element '", "Item '").replace("[facet 'enumeration'] ", "")
     message = message.replace("[facet 'pattern'] ", "").replace("is not an element of the set", "is not one of")
     message = message.replace("This element is not expected.", "It is not allowed here, or is out of order.")

@@ -62,5 +62,5 @@ class Command(BaseCommand):
             if username == "coordinator":
                 sees += f" ({users[username].caseload.count()} children)"
             w(f"  {username:<12} {role.label:<16} {sees}")
-        w(f"  password for all four: {generator.DEMO_PASSWORD}")
+        w(f"  password for all of them: {generator.DEMO_PASSWORD}")
         w("  (Demo data only: every child, family, school and member of staff is invented.)")

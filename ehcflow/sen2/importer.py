@@ -1,0 +1,437 @@
+"""Loading a council's SEN2 return into ehcflow: the way a council's caseload moves onto the product.
+
+All or nothing: the whole file is loaded in one transaction, and a dry run is the same work rolled back,
+so what it reports is exactly what a real run would do. The file is refused, and nothing changes, when it
+cannot be read as a return or holds a value ehcflow cannot keep (a code not in the year's code set, a date
+that is not a date, a name longer than the record holds). Other defects are loaded as written and reported,
+so the data-quality page can take them up.
+
+People are matched to the council's children by UPN, then ULN, then surname, forename and date of birth;
+requests to the child's cases by the date received. A value in the file replaces the record's; an item the
+file leaves out never erases what the record has. Importing the same file twice changes nothing the second
+time. Items the guide does not allow where they stand (an assessment under a refused request, details of a
+plan under an assessment still awaiting a decision) are reported and not loaded (rule SEN2-I10); every item
+that is loaded comes back out of `sen2_export` for the same year.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+
+from django.db import transaction
+
+from ehcflow.cases.models import Case, PanelDecision, Stage
+from ehcflow.cases.services import audited_by, timeline_record
+from ehcflow.ceasing.models import Cessation
+from ehcflow.people.models import Child, Placement, Setting
+from ehcflow.plans.models import NamedSetting, Need, Plan, PlanStatus
+from ehcflow.reviews.models import Amendment, AnnualReview
+from ehcflow.sen2 import spec as sen2_spec
+from ehcflow.sen2 import tree as sen2_tree
+from ehcflow.sen2.models import LoadedRequest
+from ehcflow.sen2.problems import ERROR, QUERY, Problem, person_label
+
+# Section B's area of need for a SEN2 need type (SEND Code of Practice 6.28-6.35), for needs loaded as codes.
+NEED_AREA = {"ASD": "communication", "SLCN": "communication", "MLD": "cognition", "SLD": "cognition",
+             "PMLD": "cognition", "SPLD": "cognition", "DS": "cognition", "OTH": "cognition", "SEMH": "semh",
+             "HI": "sensory_physical", "VI": "sensory_physical", "MSI": "sensory_physical", "PD": "sensory_physical"}
+REVIEW_DECISION = {"M": "maintain", "A": "amend", "C": "cease"}
+SEX_FROM_GENDER = {"1": "M", "2": "F"}
+# Longest value the record keeps for a person's text items.
+MAX_LEN = {"Surname": 80, "Forename": 80, "PostCode": 10, "UPN": 20, "UniqueLearnerNumber": 10, "URN": 8,
+           "UKPRN": 8, "SENsettingOther": 100}
+REQUEST_KEEP_PENDING = ("ReceivedDate", "RequestSource", "RYA", "RequestOutcome", "_line", "_case_id")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _date(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None
+
+
+def _bool(text: str | None) -> bool | None:
+    return None if not text else text == "1"
+
+
+# --- what ehcflow can hold -----------------------------------------------------------------------------
+
+def unholdable(tree: dict, el: sen2_spec.Element, spec: sen2_spec.Spec, path: str) -> list[tuple[str, str]]:
+    """(path, reason) for each value ehcflow cannot keep: the file is refused if there is any."""
+    out = []
+    for child in el.children:
+        value = tree.get(child.name)
+        if value in (None, "", [], {}):
+            continue
+        where = f"{path}/{child.name}"
+        if child.is_group:
+            items = value if isinstance(value, list) else [value]
+            for i, item in enumerate(items, start=1):
+                out += unholdable(item, child, spec, f"{where}[{i}]" if isinstance(value, list) else where)
+        elif child.type == "code":
+            if value not in spec.codes.get(child.codeset, {}):
+                out.append((where, f"{child.name} '{value}' is not a code of the {spec.year} return"))
+        elif child.type in ("date", "datetime"):
+            try:
+                (datetime.datetime if child.type == "datetime" else datetime.date).fromisoformat(value)
+            except ValueError:
+                out.append((where, f"{child.name} '{value}' is not a date (YYYY-MM-DD)"))
+        elif child.name in MAX_LEN and len(value) > MAX_LEN[child.name]:
+            out.append((where, f"{child.name} '{value[:30]}' is longer than {MAX_LEN[child.name]} characters"))
+    return out
+
+
+# --- what the guide allows where it stands -------------------------------------------------------------
+
+def prune(person: dict) -> list[str]:
+    """Drop the items the guide does not allow where they stand; return their paths (not loaded)."""
+    dropped: list[str] = []
+
+    def drop(d: dict, keys, where: str) -> None:
+        for k in list(keys):
+            if k in d and not k.startswith("_"):
+                dropped.append(f"{where}/{k}")
+                del d[k]
+
+    for i, r in enumerate(person.get("Requests", []), start=1):
+        where = f"Person/Requests[{i}]"
+        outcome = r.get("RequestOutcome", "")
+        if outcome in ("A", "W") or not outcome:
+            drop(r, [k for k in r if k not in REQUEST_KEEP_PENDING], where)
+            continue
+        if r.get("Exported") or outcome == "N":
+            drop(r, ["Assessment", "ActivePlans"], where)
+            continue
+        a = r.get("Assessment")
+        if a is None:
+            drop(r, ["ActivePlans"], where)
+            continue
+        ao = a.get("AssessmentOutcome", "")
+        if ao in ("A", "W"):
+            drop(a, [k for k in a if k != "AssessmentOutcome"], f"{where}/Assessment")
+        if ao not in ("Y", "H"):
+            drop(a, ["NamedPlan"], f"{where}/Assessment")
+        if "NamedPlan" not in a:
+            drop(r, ["ActivePlans"], where)
+        np = a.get("NamedPlan") or {}
+        seen = set()
+        for j, d in enumerate(list(np.get("PlanDetail", [])), start=1):
+            if d.get("PlacementRank") in seen:
+                dropped.append(f"{where}/Assessment/NamedPlan/PlanDetail[{j}]")
+                np["PlanDetail"].remove(d)
+            seen.add(d.get("PlacementRank"))
+        ap = r.get("ActivePlans") or {}
+        seen = set()
+        for j, n in enumerate(list(ap.get("SENneed", [])), start=1):
+            if n.get("SENtypeRank") in seen:
+                dropped.append(f"{where}/ActivePlans/SENneed[{j}]")
+                ap["SENneed"].remove(n)
+            seen.add(n.get("SENtypeRank"))
+    return dropped
+
+
+# --- loading -------------------------------------------------------------------------------------------
+
+class Loader:
+    """Loads people one at a time inside the caller's transaction, counting what it does."""
+
+    def __init__(self, la, spec: sen2_spec.Spec, actor):
+        self.la, self.spec, self.actor, self.year = la, spec, actor, spec.year
+        self.created: Counter = Counter()
+        self.updated: Counter = Counter()
+        self.unchanged: Counter = Counter()
+        self.touched_cases: list[int] = []
+        self.by_urn = dict(Setting.objects.exclude(urn="").values_list("urn", "id"))
+        self.by_ukprn = dict(Setting.objects.exclude(ukprn="").values_list("ukprn", "id"))
+        self.by_upn, self.by_uln, self.by_name = {}, {}, {}
+        for pk, upn, uln, last, first, dob in Child.objects.filter(la=la).values_list(
+                "id", "upn", "uln", "last_name", "first_name", "date_of_birth"):
+            self._remember(pk, upn, uln, last, first, dob)
+
+    def _remember(self, pk, upn, uln, last, first, dob) -> None:
+        if upn:
+            self.by_upn.setdefault(upn, pk)
+        if uln:
+            self.by_uln.setdefault(uln, pk)
+        self.by_name.setdefault((last.lower(), first.lower(), dob), pk)
+
+    def _save(self, kind: str, obj, fields: dict) -> tuple[object, bool]:
+        """Create `obj` or set `fields` on it; saves (with its history row) only when something changed."""
+        if obj.pk is None:
+            for k, v in fields.items():
+                setattr(obj, k, v)
+            audited_by(obj, self.actor).save()
+            self.created[kind] += 1
+            return obj, True
+        changed = {k: v for k, v in fields.items() if getattr(obj, k) != v}
+        if changed:
+            for k, v in changed.items():
+                setattr(obj, k, v)
+            audited_by(obj, self.actor).save()
+            self.updated[kind] += 1
+        else:
+            self.unchanged[kind] += 1
+        return obj, bool(changed)
+
+    @staticmethod
+    def _given(fields: dict) -> dict:
+        """A value the file leaves out never erases the record's."""
+        return {k: v for k, v in fields.items() if v not in ("", None)}
+
+    # people
+    def person(self, t: dict) -> Child:
+        dob = _date(t.get("PersonBirthDate"))
+        upn, uln = t.get("UPN", ""), t.get("UniqueLearnerNumber", "")
+        pk = (self.by_upn.get(upn) if upn else None) or (self.by_uln.get(uln) if uln else None) \
+            or self.by_name.get((t.get("Surname", "").lower(), t.get("Forename", "").lower(), dob))
+        child = Child.objects.get(pk=pk) if pk else Child(la=self.la)
+        fields = {"last_name": t.get("Surname", ""), "first_name": t.get("Forename", ""), "date_of_birth": dob,
+                  "sex": t.get("Sex") or SEX_FROM_GENDER.get(t.get("GenderCurrent", ""), ""),
+                  "ethnicity": t.get("Ethnicity", ""), "postcode": t.get("PostCode", ""), "upn": upn, "uln": uln,
+                  "upn_unknown_reason": t.get("UPNunknown", "")}
+        child, _ = self._save("children", child, self._given(fields) if child.pk else fields)
+        self._remember(child.pk, child.upn, child.uln, child.last_name, child.first_name, child.date_of_birth)
+        existing = list(child.placements.all()) if pk else []
+        for r in t.get("Requests", []):
+            for d in (r.get("ActivePlans") or {}).get("PlacementDetail", []):
+                self.placement(child, d, existing)
+        cases = list(Case.objects.filter(child=child).select_related("plan", "decision", "loaded_return")) if pk else []
+        for position, r in enumerate(t.get("Requests", []), start=1):
+            self.request(child, r, position, cases)
+        return child
+
+    def _setting_fields(self, d: dict) -> dict:
+        urn, ukprn = d.get("URN", ""), d.get("UKPRN", "")
+        return {"urn": urn, "ukprn": ukprn, "setting_id": self.by_urn.get(urn) or self.by_ukprn.get(ukprn),
+                "setting_kind": d.get("SENsetting", ""), "setting_kind_other": d.get("SENsettingOther", ""),
+                "rank": int(d.get("PlacementRank") or 1), "sen_unit": _bool(d.get("SENunitIndicator")),
+                "resourced_provision": _bool(d.get("ResourcedProvisionIndicator"))}
+
+    def placement(self, child: Child, d: dict, existing: list[Placement]) -> None:
+        fields = {**self._setting_fields(d), "entry_on": _date(d.get("EntryDate")),
+                  "leaving_on": _date(d.get("LeavingDate")), "residential": d.get("Res", ""),
+                  "work_based": d.get("WBP", "")}
+        key = ("rank", "urn", "ukprn", "setting_kind", "entry_on")
+        match = next((p for p in existing if all(getattr(p, k) == fields[k] for k in key)), None)
+        row, _ = self._save("placements", match or Placement(la=self.la, child=child), fields)
+        if match is None:
+            existing.append(row)
+
+    # requests
+    def _match_case(self, cases: list[Case], received_on, position: int) -> Case | None:
+        for c in cases:
+            if received_on is not None and not c.received_on_unknown and c.received_on == received_on:
+                return c
+            if received_on is None and c.received_on_unknown:
+                lr = getattr(c, "loaded_return", None) if hasattr(c, "loaded_return") else None
+                if lr is None or lr.position == position:
+                    return c
+        return None
+
+    def request(self, child: Child, r: dict, position: int, cases: list[Case]) -> None:
+        a = r.get("Assessment") or {}
+        np = a.get("NamedPlan")
+        ap = r.get("ActivePlans")
+        outcome, ao = r.get("RequestOutcome", ""), a.get("AssessmentOutcome", "")
+        received = _date(r.get("ReceivedDate"))
+        decided = _date(r.get("RequestOutcomeDate"))
+        issued = _date(a.get("AssessmentOutcomeDate"))
+        ceased = _date((np or {}).get("CeaseDate"))
+        earliest = received or decided or issued or _date((np or {}).get("StartDate")) or child.date_of_birth
+        stage = _stage(outcome, ao, np, ceased)
+        case = self._match_case(cases, received, position)
+        fields = {"received_on": received or earliest, "received_on_unknown": received is None,
+                  "source": r.get("RequestSource", ""), "youth_accommodation": r.get("RYA") == "1"}
+        if ao == "N" and issued:
+            fields.update({"outcome": "not_issue", "outcome_on": issued})
+        elif ao in ("Y", "H") and np is not None:
+            fields.update({"outcome": "issue", "outcome_on": issued})
+        if case is None:
+            case = Case(la=self.la, child=child, stage=stage,
+                        request_summary=f"Loaded from the council's {self.year} SEN2 return.")
+            case, _ = self._save("requests", case, fields)
+            cases.append(case)
+            timeline_record(case=case, actor=self.actor, kind="sen2_loaded", occurred_on=earliest,
+                            summary=f"Request loaded from the council's {self.year} SEN2 return", to_stage=stage)
+        else:
+            case, _ = self._save("requests", case, self._given(fields) | {
+                "received_on_unknown": fields["received_on_unknown"], "youth_accommodation":
+                    fields["youth_accommodation"]})
+        self.touched_cases.append(case.pk)
+        if decided and outcome in ("Y", "N", "H"):
+            decision = getattr(case, "decision", None) if _has(case, "decision") else None
+            self._save("decisions", decision or PanelDecision(la=self.la, case=case), {
+                "decided_on": decided, "outcome": "not_assess" if outcome == "N" else "assess",
+                "reasons": decision.reasons if decision else f"Loaded from the council's {self.year} SEN2 return."})
+        plan = None
+        if np is not None:
+            plan = self.plan(case, np, issued)
+        if ap is not None and plan is not None:
+            self.active_plans(plan, ap)
+        self.loaded(case, position, r, a, np or {}, ap or {})
+
+    def plan(self, case: Case, np: dict, issued) -> Plan:
+        plan = case.plan if _has(case, "plan") else Plan(la=self.la, case=case)
+        plan, _ = self._save("plans", plan, {
+            "status": PlanStatus.FINAL, "issued_on": issued or plan.issued_on,
+            "start_on": _date(np.get("StartDate")) if np.get("StartDate") != (issued and issued.isoformat()) else None,
+            "residential": np.get("PlanRes", ""), "work_based": np.get("PlanWBP", ""),
+            "personal_budget": _bool(np.get("PB")), "organised_arrangements": _bool(np.get("OA")),
+            "direct_payments": np.get("DP", "")})
+        existing = {s.rank: s for s in plan.named_settings.all()}
+        for d in np.get("PlanDetail", []):
+            fields = self._setting_fields(d)
+            self._save("named settings", existing.get(fields["rank"]) or NamedSetting(la=self.la, plan=plan), fields)
+        ceased = _date(np.get("CeaseDate"))
+        if ceased and np.get("CeaseReason"):
+            match = next((c for c in plan.cessations.all() if c.ceased_on == ceased), None)
+            self._save("cessations", match or Cessation(la=self.la, plan=plan), {
+                "reason": np["CeaseReason"], "proposed_on": match.proposed_on if match else ceased,
+                "decision": "cease", "decision_on": match.decision_on if match else ceased, "ceased_on": ceased})
+        return plan
+
+    def active_plans(self, plan: Plan, ap: dict) -> None:
+        needs = {n.rank: n for n in plan.needs.all()}
+        for n in ap.get("SENneed", []):
+            rank = int(n.get("SENtypeRank") or 3)
+            row = needs.get(rank) if rank in (1, 2) else None
+            description = row.description if row else "Recorded in the council's SEN2 return; describe the need."
+            self._save("needs", row or Need(la=self.la, plan=plan), {
+                "need_type": n.get("SENtype", "OTH"), "rank": rank, "area": NEED_AREA.get(n.get("SENtype"), "cognition"),
+                "description": description})
+        meeting, last = _date(ap.get("ReviewMeeting")), _date(ap.get("LastReview"))
+        if meeting:
+            review = next((x for x in plan.reviews.all() if (x.held_on or x.meeting_on) == meeting), None)
+            review, _ = self._save("reviews", review or AnnualReview(la=self.la, plan=plan), {
+                "meeting_on": meeting, "held_on": meeting,
+                "decision": REVIEW_DECISION.get(ap.get("ReviewOutcome", ""), ""), "decision_on": last})
+            draft = _date(ap.get("ReviewDraft"))
+            if draft:
+                match = next((x for x in review.amendments.all() if x.proposals_sent_on == draft), None)
+                self._save("amendments", match or Amendment(la=self.la, plan=plan, review=review),
+                           {"proposals_sent_on": draft})
+        if last and plan.last_review_decision_on != last:
+            self._save("plans", plan, {"last_review_decision_on": last})
+
+    def loaded(self, case: Case, position: int, r: dict, a: dict, np: dict, ap: dict) -> None:
+        """The items the record's own steps do not hold, kept as the return said them."""
+        row = case.loaded_return if _has(case, "loaded_return") else LoadedRequest(la=self.la, case=case)
+        meeting = _date(ap.get("ReviewMeeting"))
+        self._save("loaded items", row, {
+            "year": self.year, "position": position, "request_outcome": r.get("RequestOutcome", ""),
+            "request_mediation": _bool(r.get("RequestMediation")), "request_tribunal": _bool(r.get("RequestTribunal")),
+            "exported_la": r.get("Exported", ""), "assessment_outcome": a.get("AssessmentOutcome", ""),
+            "assessment_outcome_on": _date(a.get("AssessmentOutcomeDate")),
+            "assessment_mediation": _bool(a.get("AssessmentMediation")),
+            "assessment_tribunal": _bool(a.get("AssessmentTribunal")),
+            "other_mediation": _bool(a.get("OtherMediation")), "other_tribunal": _bool(a.get("OtherTribunal")),
+            "week20": _bool(a.get("Week20")), "cease_on": _date(np.get("CeaseDate")),
+            "cease_reason": np.get("CeaseReason", ""), "active_plans": bool(ap),
+            "transfer_la": ap.get("TransferLA", ""),
+            # With a meeting date the review is an AnnualReview; without one its items are kept here.
+            "review_meeting_on": None, "review_outcome": "" if meeting else ap.get("ReviewOutcome", ""),
+            "review_draft_on": None if meeting else _date(ap.get("ReviewDraft")),
+            "last_review_on": None if meeting else _date(ap.get("LastReview")),
+            "phase_transfer_due_on": _date(ap.get("PhaseTransferDueDate")),
+            "phase_transfer_final_on": _date(ap.get("PhaseTransferFinalDate"))})
+
+
+def _has(obj, name: str) -> bool:
+    try:
+        return getattr(obj, name) is not None
+    except Exception:  # RelatedObjectDoesNotExist for a reverse one-to-one not made yet
+        return False
+
+
+def _stage(outcome: str, ao: str, np, ceased) -> str:
+    """The case's stage from the request and assessment outcomes (the reverse of the export's derivation)."""
+    if outcome in ("", "A"):
+        return Stage.RECEIVED
+    if outcome == "W":
+        return Stage.WITHDRAWN
+    if outcome == "N":
+        return Stage.NOT_ASSESSED
+    if ao in ("Y", "H") and np is not None:
+        return Stage.CEASED if ceased else Stage.PLAN_ISSUED
+    if ao == "N":
+        return Stage.NOT_ISSUED
+    if ao == "W":
+        return Stage.WITHDRAWN
+    return Stage.ASSESSING
+
+
+def import_file(*, la, source, actor=None, dry_run: bool = False):
+    from ehcflow.deadlines.materialise import refresh_all
+    from ehcflow.sen2.services import ImportReport
+    from ehcflow.sen2.validate import validate_file
+
+    check = validate_file(_reopen(source), la=la)
+    report = ImportReport(year=check.year, persons=check.persons, dry_run=dry_run, problems=list(check.problems),
+                          refused=check.refused)
+    if check.refused:
+        return report
+    if check.la_code and check.la_code != la.code:
+        report.refused = (f"This is the return of LA {check.la_code}, not of {la.name} ({la.code}). "
+                          "Nothing was imported.")
+        return report
+    refusals: list[Problem] = []
+    children: dict[int, int] = {}  # person's position in the file -> child
+    try:
+        with transaction.atomic():
+            loader = None
+            for item in sen2_tree.read(_reopen(source), strict=False):
+                if item[0] == "header":
+                    loader = Loader(la, item[1].spec, actor)
+                    continue
+                _, person, index, _ = item
+                who = {"person": index, "person_label": person_label(person), "upn": person.get("UPN", "")}
+                bad = unholdable(person, item_spec(loader.spec), loader.spec, "Person")
+                if bad:
+                    refusals += [Problem("SEN2-I01", ERROR, f"{why}: ehcflow cannot hold it.", path, **who)
+                                 for path, why in bad]
+                    continue
+                for path in prune(person):
+                    report.refused_persons.append(Problem(
+                        "SEN2-I10", QUERY, "Not loaded: the guide does not allow this item here (see the "
+                        "validator's report for this person).", path, **who))
+                matched = loader.person(person)
+                children[index] = matched.pk
+            if refusals:
+                raise _Rollback()
+            if loader is not None and loader.touched_cases:
+                refresh_all(case_ids=sorted(set(loader.touched_cases)))
+            report.created, report.updated = dict(loader.created), dict(loader.updated)
+            report.unchanged = dict(loader.unchanged)
+            if not dry_run:  # a dry run's new children are rolled back: only link to children that stay
+                report.problems = [_with_child(p, children[p.person]) if p.person in children and not p.child_id
+                                   else p for p in report.problems]
+            if dry_run:
+                raise _Rollback()
+    except _Rollback:
+        pass
+    except sen2_tree.Refused as e:
+        report.refused = str(e)
+    if refusals:
+        report.refused = (f"The file holds {len(refusals)} value(s) ehcflow cannot keep, listed below. Nothing was "
+                          "imported: correct them in the file and import it again.")
+        report.refused_persons = refusals + report.refused_persons
+        report.created, report.updated, report.unchanged = {}, {}, {}
+    return report
+
+
+def _with_child(p: Problem, child_id: int) -> Problem:
+    return Problem(**{**p.__dict__, "child_id": child_id})
+
+
+def item_spec(spec: sen2_spec.Spec) -> sen2_spec.Element:
+    return spec.element("Message/Persons/Person")
+
+
+def _reopen(source):
+    """A fresh reader over `source` for each pass (a path, bytes, or a seekable binary file)."""
+    if isinstance(source, (str, bytes)):
+        return source
+    source.seek(0)
+    return source
