@@ -2,10 +2,9 @@
 sex, ethnicity, postcode, UPN, ULN and why neither is known).
 
 The checks here are the one definition of valid details: the form shows their messages and the service refuses
-anything that fails them, whoever calls it. A UPN is checked by the SEN2 validator's own rules
-(`ehcflow.sen2.rules`: format and check letter), so what is saved here is what the return accepts. A change is saved with the
-person who made it (django-simple-history) and refused, with nothing saved, when the record changed since the
-form was drawn.
+anything that fails them, whoever calls it. A UPN is checked by the SEN2 validator's own rules (`ehcflow.sen2.rules`:
+format and check letter), so what is saved here is what the return accepts. A change is saved with the person who
+made it (django-simple-history) and refused, with nothing saved, when the record changed since the form was drawn.
 """
 
 import datetime
@@ -34,7 +33,6 @@ UPN_CHECK = ("Enter a real UPN: its first letter (the check letter) does not mat
 ULN_FORMAT = "Enter a ULN in the correct format: 10 numbers, not starting with 0, like 1234567890"
 REASON_NEEDED = "Enter the UPN or ULN, or select why neither is known"
 REASON_NOT_WANTED = "Select “Not applicable” when the UPN or ULN is given"
-
 
 
 class DetailsChanged(StepRefused):

@@ -17,12 +17,14 @@ that is loaded comes back out of `sen2_export` for the same year.
 from __future__ import annotations
 
 import datetime
+import time
 from collections import Counter
 
 from django.db import transaction
 
-from ehcflow.cases.models import Case, PanelDecision, Stage
-from ehcflow.cases.services import audited_by, timeline_record
+from ehcflow.cases.models import Case, PanelDecision, Stage, TimelineEvent
+from ehcflow.cases.services import audited_by
+from ehcflow.core.codes import DesignatedOfficer
 from ehcflow.ceasing.models import Cessation
 from ehcflow.people.models import Child, Placement, Setting
 from ehcflow.plans.models import NamedSetting, Need, Plan, PlanStatus
@@ -31,6 +33,7 @@ from ehcflow.sen2 import spec as sen2_spec
 from ehcflow.sen2 import tree as sen2_tree
 from ehcflow.sen2.models import LoadedRequest
 from ehcflow.sen2.problems import ERROR, QUERY, Problem, person_label
+from ehcflow.tenancy.models import LocalAuthority
 
 # Section B's area of need for a SEN2 need type (SEND Code of Practice 6.28-6.35), for needs loaded as codes.
 NEED_AREA = {"ASD": "communication", "SLCN": "communication", "MLD": "cognition", "SLD": "cognition",
@@ -134,15 +137,27 @@ def prune(person: dict) -> list[str]:
 
 # --- loading -------------------------------------------------------------------------------------------
 
+CHUNK = 500
+# New rows are inserted in bulk, parents before children (each with its history row, for the audit trail).
+CREATE_ORDER = (Child, Case, PanelDecision, Plan, LoadedRequest, TimelineEvent, Placement, NamedSetting, Need,
+                AnnualReview, Cessation, Amendment)
+NO_HISTORY = {TimelineEvent}
+
+
 class Loader:
-    """Loads people one at a time inside the caller's transaction, counting what it does."""
+    """Loads people a chunk at a time inside the caller's transaction, counting what it does.
+
+    Per chunk a fixed number of queries reads what the council already has for those people; a changed row is
+    saved on its own (with its history row); new rows are inserted in bulk at the end of the chunk.
+    """
 
     def __init__(self, la, spec: sen2_spec.Spec, actor):
         self.la, self.spec, self.actor, self.year = la, spec, actor, spec.year
         self.created: Counter = Counter()
         self.updated: Counter = Counter()
         self.unchanged: Counter = Counter()
-        self.touched_cases: list[int] = []
+        self.touched_cases: list = []
+        self.new: dict = {m: [] for m in CREATE_ORDER}
         self.by_urn = dict(Setting.objects.exclude(urn="").values_list("urn", "id"))
         self.by_ukprn = dict(Setting.objects.exclude(ukprn="").values_list("ukprn", "id"))
         self.by_upn, self.by_uln, self.by_name = {}, {}, {}
@@ -157,14 +172,16 @@ class Loader:
             self.by_uln.setdefault(uln, pk)
         self.by_name.setdefault((last.lower(), first.lower(), dob), pk)
 
-    def _save(self, kind: str, obj, fields: dict) -> tuple[object, bool]:
-        """Create `obj` or set `fields` on it; saves (with its history row) only when something changed."""
+    def _save(self, kind: str, obj, fields: dict):
+        """Create `obj` (queued for the chunk's bulk insert) or set `fields` on it and save if they changed."""
         if obj.pk is None:
             for k, v in fields.items():
                 setattr(obj, k, v)
-            audited_by(obj, self.actor).save()
-            self.created[kind] += 1
-            return obj, True
+            if not getattr(obj, "_queued", False):
+                obj._queued = True
+                self.new[type(obj)].append(obj)
+                self.created[kind] += 1
+            return obj
         changed = {k: v for k, v in fields.items() if getattr(obj, k) != v}
         if changed:
             for k, v in changed.items():
@@ -173,33 +190,95 @@ class Loader:
             self.updated[kind] += 1
         else:
             self.unchanged[kind] += 1
-        return obj, bool(changed)
+        return obj
 
     @staticmethod
     def _given(fields: dict) -> dict:
         """A value the file leaves out never erases the record's."""
         return {k: v for k, v in fields.items() if v not in ("", None)}
 
-    # people
-    def person(self, t: dict) -> Child:
+    def match(self, t: dict) -> int | None:
         dob = _date(t.get("PersonBirthDate"))
         upn, uln = t.get("UPN", ""), t.get("UniqueLearnerNumber", "")
-        pk = (self.by_upn.get(upn) if upn else None) or (self.by_uln.get(uln) if uln else None) \
+        return (self.by_upn.get(upn) if upn else None) or (self.by_uln.get(uln) if uln else None) \
             or self.by_name.get((t.get("Surname", "").lower(), t.get("Forename", "").lower(), dob))
-        child = Child.objects.get(pk=pk) if pk else Child(la=self.la)
-        fields = {"last_name": t.get("Surname", ""), "first_name": t.get("Forename", ""), "date_of_birth": dob,
+
+    def chunk(self, people: list[dict]) -> list[Child]:
+        """Load a chunk of people; returns their children (new ones saved) in the same order."""
+        ids = [m.pk if isinstance(m, Child) else m for m in (self.match(t) for t in people) if m]
+        ids = [pk for pk in ids if pk]
+        existing = {c.pk: c for c in Child.objects.filter(pk__in=ids).prefetch_related("placements")}
+        cases: dict[int, list[Case]] = {}
+        for case in (Case.objects.filter(child_id__in=ids).select_related("plan", "decision", "loaded_return")
+                     .prefetch_related("plan__named_settings", "plan__needs", "plan__cessations",
+                                       "plan__reviews__amendments")):
+            cases.setdefault(case.child_id, []).append(case)
+        children = [self.person(t, existing, cases) for t in people]
+        self.flush()
+        return children
+
+    def flush(self) -> None:
+        from simple_history.utils import bulk_create_with_history
+
+        for model in CREATE_ORDER:
+            rows = self.new[model]
+            if not rows:
+                continue
+            for row in rows:  # parents were inserted just before: take their keys
+                for field in row._meta.concrete_fields:
+                    if field.is_relation and field.name in row._state.fields_cache:
+                        parent = row._state.fields_cache[field.name]
+                        if parent is not None and getattr(row, field.attname) is None:
+                            setattr(row, field.attname, parent.pk)
+            if model in NO_HISTORY:
+                model.objects.bulk_create(rows, batch_size=500)
+            else:
+                bulk_create_with_history(rows, model, batch_size=500, default_user=self.actor)
+            if model is Case:
+                self.touched_cases += [c.pk for c in rows]
+            if model is Child:  # keep only keys between chunks, so memory stays flat however long the file
+                for c in rows:
+                    for index, key in ((self.by_upn, c.upn), (self.by_uln, c.uln),
+                                       (self.by_name, (c.last_name.lower(), c.first_name.lower(), c.date_of_birth))):
+                        if index.get(key) is c:
+                            index[key] = c.pk
+            self.new[model] = []
+
+    def council(self, source: dict) -> None:
+        """The header's designated officers become the council's settings where it has none yet."""
+        given = {f: source.get(f.upper(), "") for f in ("dmo", "dco", "dsco")}
+        given = {f: v for f, v in given.items() if v in DesignatedOfficer.values and not getattr(self.la, f)}
+        if given:
+            LocalAuthority.objects.filter(pk=self.la.pk).update(**given)
+            self.updated["council settings"] += 1
+
+    # people
+    def person(self, t: dict, existing: dict, cases: dict) -> Child:
+        """One Person; a second Person for the same child in a file (an error the validator reports) merges."""
+        m = self.match(t)
+        pk = m.pk if isinstance(m, Child) else m
+        child = existing.get(pk) if pk else (m if isinstance(m, Child) else Child(la=self.la))
+        child = child or Child.objects.prefetch_related("placements").get(pk=pk)
+        fields = {"last_name": t.get("Surname", ""), "first_name": t.get("Forename", ""),
+                  "date_of_birth": _date(t.get("PersonBirthDate")),
                   "sex": t.get("Sex") or SEX_FROM_GENDER.get(t.get("GenderCurrent", ""), ""),
-                  "ethnicity": t.get("Ethnicity", ""), "postcode": t.get("PostCode", ""), "upn": upn, "uln": uln,
-                  "upn_unknown_reason": t.get("UPNunknown", "")}
-        child, _ = self._save("children", child, self._given(fields) if child.pk else fields)
-        self._remember(child.pk, child.upn, child.uln, child.last_name, child.first_name, child.date_of_birth)
-        existing = list(child.placements.all()) if pk else []
+                  "ethnicity": t.get("Ethnicity", ""), "postcode": t.get("PostCode", ""), "upn": t.get("UPN", ""),
+                  "uln": t.get("UniqueLearnerNumber", ""), "upn_unknown_reason": t.get("UPNunknown", "")}
+        child = self._save("children", child, self._given(fields) if child.pk or m else fields)
+        if child.pk is None:
+            self._remember(child, child.upn, child.uln, child.last_name, child.first_name, child.date_of_birth)
+            if not hasattr(child, "_new_placements"):
+                child._new_placements = []
+        placements = list(child.placements.all()) if child.pk else child._new_placements
         for r in t.get("Requests", []):
             for d in (r.get("ActivePlans") or {}).get("PlacementDetail", []):
-                self.placement(child, d, existing)
-        cases = list(Case.objects.filter(child=child).select_related("plan", "decision", "loaded_return")) if pk else []
+                self.placement(child, d, placements)
+        held = cases.setdefault(child.pk or id(child), [])
         for position, r in enumerate(t.get("Requests", []), start=1):
-            self.request(child, r, position, cases)
+            before = sum(self.updated.values())
+            case = self.request(child, r, position, held)
+            if case.pk is not None and sum(self.updated.values()) > before:
+                self.touched_cases.append(case.pk)  # changed: its deadlines are worked out again
         return child
 
     def _setting_fields(self, d: dict) -> dict:
@@ -215,22 +294,23 @@ class Loader:
                   "work_based": d.get("WBP", "")}
         key = ("rank", "urn", "ukprn", "setting_kind", "entry_on")
         match = next((p for p in existing if all(getattr(p, k) == fields[k] for k in key)), None)
-        row, _ = self._save("placements", match or Placement(la=self.la, child=child), fields)
+        row = self._save("placements", match or Placement(la=self.la, child=child), fields)
         if match is None:
             existing.append(row)
 
     # requests
-    def _match_case(self, cases: list[Case], received_on, position: int) -> Case | None:
+    @staticmethod
+    def _match_case(cases: list[Case], received_on, position: int) -> Case | None:
         for c in cases:
             if received_on is not None and not c.received_on_unknown and c.received_on == received_on:
                 return c
             if received_on is None and c.received_on_unknown:
-                lr = getattr(c, "loaded_return", None) if hasattr(c, "loaded_return") else None
+                lr = _one(c, "loaded_return")
                 if lr is None or lr.position == position:
                     return c
         return None
 
-    def request(self, child: Child, r: dict, position: int, cases: list[Case]) -> None:
+    def request(self, child: Child, r: dict, position: int, cases: list[Case]) -> Case:
         a = r.get("Assessment") or {}
         np = a.get("NamedPlan")
         ap = r.get("ActivePlans")
@@ -249,75 +329,85 @@ class Loader:
         elif ao in ("Y", "H") and np is not None:
             fields.update({"outcome": "issue", "outcome_on": issued})
         if case is None:
-            case = Case(la=self.la, child=child, stage=stage,
-                        request_summary=f"Loaded from the council's {self.year} SEN2 return.")
-            case, _ = self._save("requests", case, fields)
+            case = self._save("requests", Case(la=self.la, child=child, stage=stage,
+                                               request_summary=f"Loaded from the council's {self.year} SEN2 return."),
+                              fields)
+            case._new_related = {}
             cases.append(case)
-            timeline_record(case=case, actor=self.actor, kind="sen2_loaded", occurred_on=earliest,
-                            summary=f"Request loaded from the council's {self.year} SEN2 return", to_stage=stage)
+            self.new[TimelineEvent].append(TimelineEvent(
+                la=self.la, case=case, child=child, kind="sen2_loaded", occurred_on=earliest, actor=self.actor,
+                summary=f"Request loaded from the council's {self.year} SEN2 return", to_stage=stage))
         else:
-            case, _ = self._save("requests", case, self._given(fields) | {
-                "received_on_unknown": fields["received_on_unknown"], "youth_accommodation":
-                    fields["youth_accommodation"]})
-        self.touched_cases.append(case.pk)
+            case = self._save("requests", case, self._given(fields) | {
+                "received_on_unknown": fields["received_on_unknown"],
+                "youth_accommodation": fields["youth_accommodation"]})
         if decided and outcome in ("Y", "N", "H"):
-            decision = getattr(case, "decision", None) if _has(case, "decision") else None
-            self._save("decisions", decision or PanelDecision(la=self.la, case=case), {
+            decision = _one(case, "decision")
+            self._keep(case, "decision", self._save("decisions", decision or PanelDecision(la=self.la, case=case), {
                 "decided_on": decided, "outcome": "not_assess" if outcome == "N" else "assess",
-                "reasons": decision.reasons if decision else f"Loaded from the council's {self.year} SEN2 return."})
-        plan = None
-        if np is not None:
-            plan = self.plan(case, np, issued)
+                "reasons": decision.reasons if decision else f"Loaded from the council's {self.year} SEN2 return."}))
+        plan = self.plan(case, np, issued) if np is not None else None
         if ap is not None and plan is not None:
             self.active_plans(plan, ap)
         self.loaded(case, position, r, a, np or {}, ap or {})
+        return case
+
+    @staticmethod
+    def _keep(case: Case, name: str, obj) -> None:
+        if case.pk is None or getattr(case, "_new_related", None) is not None:
+            case._new_related = {**(getattr(case, "_new_related", None) or {}), name: obj}
 
     def plan(self, case: Case, np: dict, issued) -> Plan:
-        plan = case.plan if _has(case, "plan") else Plan(la=self.la, case=case)
-        plan, _ = self._save("plans", plan, {
+        plan = _one(case, "plan") or Plan(la=self.la, case=case)
+        start = _date(np.get("StartDate"))
+        plan = self._save("plans", plan, {
             "status": PlanStatus.FINAL, "issued_on": issued or plan.issued_on,
-            "start_on": _date(np.get("StartDate")) if np.get("StartDate") != (issued and issued.isoformat()) else None,
+            "start_on": start if start != issued else None,
             "residential": np.get("PlanRes", ""), "work_based": np.get("PlanWBP", ""),
             "personal_budget": _bool(np.get("PB")), "organised_arrangements": _bool(np.get("OA")),
             "direct_payments": np.get("DP", "")})
-        existing = {s.rank: s for s in plan.named_settings.all()}
+        self._keep(case, "plan", plan)
+        existing = {s.rank: s for s in _many(plan, "named_settings")}
         for d in np.get("PlanDetail", []):
             fields = self._setting_fields(d)
             self._save("named settings", existing.get(fields["rank"]) or NamedSetting(la=self.la, plan=plan), fields)
         ceased = _date(np.get("CeaseDate"))
         if ceased and np.get("CeaseReason"):
-            match = next((c for c in plan.cessations.all() if c.ceased_on == ceased), None)
+            match = next((c for c in _many(plan, "cessations") if c.ceased_on == ceased), None)
             self._save("cessations", match or Cessation(la=self.la, plan=plan), {
                 "reason": np["CeaseReason"], "proposed_on": match.proposed_on if match else ceased,
                 "decision": "cease", "decision_on": match.decision_on if match else ceased, "ceased_on": ceased})
         return plan
 
     def active_plans(self, plan: Plan, ap: dict) -> None:
-        needs = {n.rank: n for n in plan.needs.all()}
+        needs = {n.rank: n for n in _many(plan, "needs")}
         for n in ap.get("SENneed", []):
             rank = int(n.get("SENtypeRank") or 3)
             row = needs.get(rank) if rank in (1, 2) else None
             description = row.description if row else "Recorded in the council's SEN2 return; describe the need."
             self._save("needs", row or Need(la=self.la, plan=plan), {
-                "need_type": n.get("SENtype", "OTH"), "rank": rank, "area": NEED_AREA.get(n.get("SENtype"), "cognition"),
-                "description": description})
+                "need_type": n.get("SENtype", "OTH"), "rank": rank,
+                "area": NEED_AREA.get(n.get("SENtype"), "cognition"), "description": description})
         meeting, last = _date(ap.get("ReviewMeeting")), _date(ap.get("LastReview"))
         if meeting:
-            review = next((x for x in plan.reviews.all() if (x.held_on or x.meeting_on) == meeting), None)
-            review, _ = self._save("reviews", review or AnnualReview(la=self.la, plan=plan), {
+            review = next((x for x in _many(plan, "reviews") if (x.held_on or x.meeting_on) == meeting), None)
+            review = self._save("reviews", review or AnnualReview(la=self.la, plan=plan), {
                 "meeting_on": meeting, "held_on": meeting,
                 "decision": REVIEW_DECISION.get(ap.get("ReviewOutcome", ""), ""), "decision_on": last})
             draft = _date(ap.get("ReviewDraft"))
             if draft:
-                match = next((x for x in review.amendments.all() if x.proposals_sent_on == draft), None)
+                match = next((x for x in _many(review, "amendments") if x.proposals_sent_on == draft), None)
                 self._save("amendments", match or Amendment(la=self.la, plan=plan, review=review),
                            {"proposals_sent_on": draft})
         if last and plan.last_review_decision_on != last:
-            self._save("plans", plan, {"last_review_decision_on": last})
+            if plan.pk is None:
+                plan.last_review_decision_on = last
+            else:
+                self._save("plans", plan, {"last_review_decision_on": last})
 
     def loaded(self, case: Case, position: int, r: dict, a: dict, np: dict, ap: dict) -> None:
         """The items the record's own steps do not hold, kept as the return said them."""
-        row = case.loaded_return if _has(case, "loaded_return") else LoadedRequest(la=self.la, case=case)
+        row = _one(case, "loaded_return") or LoadedRequest(la=self.la, case=case)
         meeting = _date(ap.get("ReviewMeeting"))
         self._save("loaded items", row, {
             "year": self.year, "position": position, "request_outcome": r.get("RequestOutcome", ""),
@@ -336,13 +426,23 @@ class Loader:
             "last_review_on": None if meeting else _date(ap.get("LastReview")),
             "phase_transfer_due_on": _date(ap.get("PhaseTransferDueDate")),
             "phase_transfer_final_on": _date(ap.get("PhaseTransferFinalDate"))})
+        self._keep(case, "loaded_return", row)
 
 
-def _has(obj, name: str) -> bool:
+def _one(obj, name: str):
+    """A reverse one-to-one (case.plan, case.decision, ...) without a query: from the prefetch, or made here."""
+    made = getattr(obj, "_new_related", None)
+    if made is not None:
+        return made.get(name)
     try:
-        return getattr(obj, name) is not None
-    except Exception:  # RelatedObjectDoesNotExist for a reverse one-to-one not made yet
-        return False
+        return getattr(obj, name)
+    except Exception:  # RelatedObjectDoesNotExist: select_related found none
+        return None
+
+
+def _many(obj, name: str) -> list:
+    """A reverse foreign key's rows from the prefetch; none for a row made in this run."""
+    return list(getattr(obj, name).all()) if obj.pk is not None else []
 
 
 def _stage(outcome: str, ao: str, np, ceased) -> str:
@@ -377,13 +477,15 @@ def import_file(*, la, source, actor=None, dry_run: bool = False):
                           "Nothing was imported.")
         return report
     refusals: list[Problem] = []
+    loader = None
     children: dict[int, int] = {}  # person's position in the file -> child
     try:
         with transaction.atomic():
-            loader = None
+            loader, chunk = None, []
             for item in sen2_tree.read(_reopen(source), strict=False):
                 if item[0] == "header":
                     loader = Loader(la, item[1].spec, actor)
+                    loader.council(item[1].header.get("Source") or {})
                     continue
                 _, person, index, _ = item
                 who = {"person": index, "person_label": person_label(person), "upn": person.get("UPN", "")}
@@ -396,12 +498,12 @@ def import_file(*, la, source, actor=None, dry_run: bool = False):
                     report.refused_persons.append(Problem(
                         "SEN2-I10", QUERY, "Not loaded: the guide does not allow this item here (see the "
                         "validator's report for this person).", path, **who))
-                matched = loader.person(person)
-                children[index] = matched.pk
+                chunk.append((index, person))
+                if len(chunk) >= CHUNK and not refusals:
+                    _load(loader, chunk, children)
             if refusals:
                 raise _Rollback()
-            if loader is not None and loader.touched_cases:
-                refresh_all(case_ids=sorted(set(loader.touched_cases)))
+            _load(loader, chunk, children)
             report.created, report.updated = dict(loader.created), dict(loader.updated)
             report.unchanged = dict(loader.unchanged)
             if not dry_run:  # a dry run's new children are rolled back: only link to children that stay
@@ -413,12 +515,24 @@ def import_file(*, la, source, actor=None, dry_run: bool = False):
         pass
     except sen2_tree.Refused as e:
         report.refused = str(e)
+    if not dry_run and not report.refused and not refusals and loader is not None and loader.touched_cases:
+        # After the commit, in chunks of their own: the stored deadlines of every request loaded or changed
+        # (reminders and work queues read them). A failure here loses nothing: the nightly refresh redoes it.
+        started = time.monotonic()
+        report.deadlines_refreshed = refresh_all(case_ids=sorted(set(loader.touched_cases)))
+        report.refresh_seconds = round(time.monotonic() - started, 1)
     if refusals:
-        report.refused = (f"The file holds {len(refusals)} value(s) ehcflow cannot keep, listed below. Nothing was "
+        report.refused = (f"The file holds {len(refusals)} value(s) ehcflow cannot keep, each listed with its person. Nothing was "
                           "imported: correct them in the file and import it again.")
         report.refused_persons = refusals + report.refused_persons
         report.created, report.updated, report.unchanged = {}, {}, {}
     return report
+
+
+def _load(loader: Loader, chunk: list, children: dict) -> None:
+    for (index, _), child in zip(chunk, loader.chunk([t for _, t in chunk])):
+        children[index] = child.pk
+    chunk.clear()
 
 
 def _with_child(p: Problem, child_id: int) -> Problem:

@@ -50,6 +50,8 @@ class ImportReport:
     refused_persons: list[Problem] = field(default_factory=list)  # a Person that could not be loaded, and why
     problems: list[Problem] = field(default_factory=list)  # everything the validator says of the file
     refused: str = ""  # the whole file was refused: nothing imported
+    deadlines_refreshed: int = 0  # requests whose stored deadlines were worked out after the import committed
+    refresh_seconds: float = 0.0
 
     @property
     def changed(self) -> bool:

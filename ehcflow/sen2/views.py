@@ -36,6 +36,7 @@ from ehcflow.people.forms import ChildDetailsForm
 from ehcflow.people.services import DetailsChanged, child_update_details
 from ehcflow.sen2 import spec
 from ehcflow.sen2.access import can_change_details, can_import_return, can_use_return, children_readable_by
+from ehcflow.sen2.export import person_problems
 from ehcflow.sen2.forms import DataQualityFilterForm, ReturnFileForm, YearForm, coming_year
 from ehcflow.sen2.problems import ERROR, Problem
 from ehcflow.sen2.selectors import sen2_data_quality
@@ -151,7 +152,8 @@ def export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _hub(request, form, status=400)
     la, year = request.user.la, form.cleaned_data["year"]
-    out = tempfile.TemporaryFile()  # written in full first, then streamed: a failed export sends no half file
+    # Written in full first, then streamed: a failed export sends no half file. FileResponse closes it.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
     try:
         sen2_export(la=la, year=year, out=out)
         out.seek(0)
@@ -260,10 +262,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         pending = _keep_upload(request, upload)
         report = sen2_import(la=request.user.la, source=str(_pending_path(pending)), actor=request.user, dry_run=True)
-        if report.refused:
+        waiting = not report.refused and report.changed  # nothing to confirm: the file is not kept
+        if not waiting:
             _discard(request)
         return render(request, "sen2/import_check.html", _import_context(
-            request, report, file_name=pending["name"], upload_token=None if report.refused else pending["token"]))
+            request, report, file_name=pending["name"], upload_token=pending["token"] if waiting else None))
     return render(request, "sen2/import.html", {"nav": "sen2", "form": form},
                   status=400 if request.method == "POST" else 200)
 
@@ -335,18 +338,6 @@ def _rule_like(value: str) -> bool:
 
 # --- A child's return details -----------------------------------------------------------------------------------
 
-def _person_problems(child, year: int) -> list[Problem] | None:
-    """What the coming return would say is wrong with this child, or None while the export cannot say yet."""
-    try:
-        from ehcflow.sen2.export import person_problems
-    except ImportError:  # TODO(sen2): the lead's export.person_problems(child, year); until then, none shown
-        return None
-    try:
-        return errors_first(list(person_problems(child, year)))
-    except NotImplementedError:
-        return None
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def child_details(request: HttpRequest, child_id: int) -> HttpResponse:
@@ -378,12 +369,12 @@ def child_details(request: HttpRequest, child_id: int) -> HttpResponse:
             messages.success(request, f"{child.full_name}'s return details saved")
             return redirect("sen2_child", child_id=child.pk)
     year = coming_year()
-    problems = _person_problems(child, year)
+    problems = errors_first(person_problems(child, year))
     status = 409 if stale else 400 if request.method == "POST" else 200
     return render(request, "sen2/child_details.html", {
         "nav": "sen2" if can_use_return(user) else "", "child": child, "form": form, "can_change": can_change,
         "stale": stale, "year": year, "problems": problem_rows(user, problems) if problems else [],
-        "problems_known": problems is not None, "can_use_return": can_use_return(user),
+        "can_use_return": can_use_return(user),
         "cases": list(cases_visible_to(user).filter(child=child).order_by("-received_on")),
         "placements": list(child.placements.select_related("setting")),
     }, status=status)

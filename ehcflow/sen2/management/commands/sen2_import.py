@@ -35,6 +35,9 @@ class Command(BaseCommand):
         mode = "Dry run: nothing was changed. Would have" if dry_run else "Imported:"
         self.stdout.write(f"{mode} created {_counts(report.created)}; updated {_counts(report.updated)}; "
                           f"unchanged {_counts(report.unchanged)} ({report.persons} people in the {report.year} return).")
+        if report.deadlines_refreshed:
+            self.stdout.write(f"Deadlines worked out for {report.deadlines_refreshed} requests "
+                              f"({report.refresh_seconds} s).")
         for p in report.refused_persons:
             self.stdout.write(f"  not loaded: person {p.person} {p.person_label}: {p.path}")
         errors = sum(1 for p in report.problems if p.is_error)
