@@ -44,6 +44,9 @@ SEX_FROM_GENDER = {"1": "M", "2": "F"}
 # Longest value the record keeps for a person's text items.
 MAX_LEN = {"Surname": 80, "Forename": 80, "PostCode": 10, "UPN": 20, "UniqueLearnerNumber": 10, "URN": 8,
            "UKPRN": 8, "SENsettingOther": 100}
+# A code used in the wrong place is loaded and reported, not refused, where the record's field takes it: a named
+# setting is held with the same kinds as a placement (NEET in a PlanDetail is an error the validator reports).
+HOLDS = {"PlanSetting": "PlacementSetting"}
 REQUEST_KEEP_PENDING = ("ReceivedDate", "RequestSource", "RYA", "RequestOutcome", "_line", "_case_id")
 
 
@@ -74,7 +77,7 @@ def unholdable(tree: dict, el: sen2_spec.Element, spec: sen2_spec.Spec, path: st
             for i, item in enumerate(items, start=1):
                 out += unholdable(item, child, spec, f"{where}[{i}]" if isinstance(value, list) else where)
         elif child.type == "code":
-            if value not in spec.codes.get(child.codeset, {}):
+            if value not in spec.codes.get(HOLDS.get(child.codeset, child.codeset), {}):
                 out.append((where, f"{child.name} '{value}' is not a code of the {spec.year} return"))
         elif child.type in ("date", "datetime"):
             try:
@@ -247,7 +250,8 @@ class Loader:
     def council(self, source: dict) -> None:
         """The header's designated officers become the council's settings where it has none yet."""
         given = {f: source.get(f.upper(), "") for f in ("dmo", "dco", "dsco")}
-        given = {f: v for f, v in given.items() if v in DesignatedOfficer.values and not getattr(self.la, f)}
+        current = LocalAuthority.objects.values("dmo", "dco", "dsco").get(pk=self.la.pk)
+        given = {f: v for f, v in given.items() if v in DesignatedOfficer.values and not current[f]}
         if given:
             LocalAuthority.objects.filter(pk=self.la.pk).update(**given)
             self.updated["council settings"] += 1

@@ -13,41 +13,9 @@ from ehcflow.demo.generator import upn_check_letter
 from ehcflow.sen2 import export, spec, tree
 from ehcflow.sen2.services import sen2_export, sen2_validate
 from tests.conftest import advance, fresh, new_case, token
-from tests.sen2.conftest import persons
+from tests.sen2.conftest import exported, persons, upn
 
 d = datetime.date
-
-
-def upn(n: int) -> str:
-    body = f"919{n:09d}"
-    return upn_check_letter(body) + body
-
-
-@pytest.fixture
-def council(personas, school, at_2026, la):
-    """Four children whose requests reach different points, plus one outside the 2026 return."""
-    la.dmo, la.dco, la.dsco = "Y", "Y", "R"
-    la.save()
-    coord = personas["coordinator"]
-    issued = advance(new_case(coord, upn=upn(1)), coord, "plan_issued", school=school)  # received 2025-01-06
-    waiting = new_case(coord, first_name="Bea", upn=upn(2), received_on=d(2025, 9, 1))
-    refused = new_case(coord, first_name="Cal", upn=upn(3), received_on=d(2025, 3, 3))
-    services.decision_record(actor=coord, case=refused, version=refused.version, token=token(),
-                             decided_on=d(2025, 4, 1), outcome="not_assess", reasons="Needs met at SEN support")
-    ongoing = new_case(coord, first_name="Dee", upn=upn(4), received_on=d(2024, 6, 3))
-    services.decision_record(actor=coord, case=ongoing, version=ongoing.version, token=token(),
-                             decided_on=d(2024, 7, 1), outcome="assess", reasons="Evidence of needs")
-    old = new_case(coord, first_name="Eve", upn=upn(5), received_on=d(2023, 5, 2))
-    services.decision_record(actor=coord, case=old, version=old.version, token=token(),
-                             decided_on=d(2023, 6, 1), outcome="not_assess", reasons="Needs met at SEN support")
-    return {"issued": fresh(issued), "waiting": waiting, "refused": fresh(refused), "ongoing": fresh(ongoing),
-            "old": fresh(old)}
-
-
-def exported(la, year=2026) -> bytes:
-    out = io.BytesIO()
-    sen2_export(la=la, year=year, out=out)
-    return out.getvalue()
 
 
 def by_name(xml: bytes) -> dict[str, dict]:
