@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("ehcflow.transfers.urls")),
     path("", include("ehcflow.appeals.urls")),  # ehcflow.appeals: the appeals work list
     path("", include("ehcflow.teams.urls")),  # ehcflow.teams: the delivery model
+    path("", include("ehcflow.sen2.urls")),  # ehcflow.sen2: the SEN2 return
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
