@@ -95,6 +95,7 @@ def measure_backend() -> dict:
     results.update(measure_reminders())
     results.update(measure_rebalance())  # ehcflow.teams (issue 4)
     results.update(measure_routing())  # ehcflow.teams (issue 4): routing a new request
+    results.update(measure_sen2())  # ehcflow.sen2 (issue 5)
     anon = Client()
     events = ["request_received", "advice_requested", "draft_served", "plan_issued", "review_meeting",
               "la_move_known", "decision_notice_sent"]
@@ -194,6 +195,54 @@ def measure_routing() -> dict:
                         "allocated": allocated}}
 
 
+def _command(args: list[str], env: dict) -> dict:
+    """Run a manage.py command in its own process: wall time and that process's peak memory (its own rusage)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    lines = [x for x in proc.stdout.read().strip().splitlines() if x.strip()]
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {"seconds": round(time.perf_counter() - t0, 1), "peak_mb": round(usage.ru_maxrss / 1024),
+            "exit": proc.returncode, "first_line": lines[0][:300] if lines else "",
+            "last_line": lines[-1][:300] if lines else ""}
+
+
+def measure_sen2() -> dict:
+    """ehcflow.sen2 (issue 5): the council's 2026 return exported (target < 30 s), validated (< 10 s), imported
+    back into the demo council (every person matched, nothing changed) and onboarded into an empty database as a
+    council moving onto ehcflow would (< 60 s). Each step is its own process, so its peak memory is its own."""
+    from django.conf import settings
+
+    from ehcflow.tenancy.models import LocalAuthority
+
+    la = LocalAuthority.objects.order_by("pk").first()
+    out_dir = ROOT / ".bench"
+    out_dir.mkdir(exist_ok=True)
+    xml = out_dir / "sen2_2026.xml"
+    env = {**os.environ, "DEBUG": "0"}
+    r: dict = {}
+    r["sen2_export"] = _command(["sen2_export", "--la", la.code, "--year", "2026", "--output", str(xml)], env)
+    r["sen2_export"]["mb"] = round(xml.stat().st_size / 1e6, 1)
+    r["sen2_validate"] = _command(["sen2_validate", str(xml)], env)
+    r["sen2_import_same_council"] = _command(["sen2_import", "--la", la.code, str(xml)], env)
+    # Onboarding: an empty database of the same kind, migrated, with only the council.
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        db = out_dir / "sen2_onboard.sqlite3"
+        db.unlink(missing_ok=True)
+        onboard_env = {**env, "DATABASE_URL": f"sqlite:///{db}"}
+    else:
+        name = "ehcflow_bench_onboard"
+        subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        onboard_env = {**env, "DATABASE_URL": PG_URL.rsplit("/", 1)[0] + "/" + name}
+    _command(["migrate", "--noinput", "-v0"], onboard_env)
+    _command(["shell", "-c", f"from ehcflow.tenancy.models import LocalAuthority as L; "
+                             f"L.objects.create(code='{la.code}', name='{la.name}')"], onboard_env)
+    r["sen2_import_onboarding"] = _command(["sen2_import", "--la", la.code, str(xml)], onboard_env)
+    return r
+
+
 def ensure_pg_database() -> bool:
     from urllib.parse import urlparse
 
@@ -260,6 +309,14 @@ def main() -> None:
         print(f"{r['backend']} routing a new request: p50 {x['p50_ms']} / p95 {x['p95_ms']} ms "
               f"({','.join(map(str, x['queries']))} queries), {x['allocated']} of {x['n']} given a coordinator; "
               f"target p95 < 50 ms: {'ok' if x['p95_ms'] < 50 else 'OVER TARGET'}")
+    sen2_targets = {"sen2_export": 30, "sen2_validate": 10, "sen2_import_same_council": 60,
+                    "sen2_import_onboarding": 60}
+    for r in runs:  # ehcflow.sen2 (issue 5)
+        for job, limit in sen2_targets.items():
+            x = r[job]
+            print(f"{r['backend']} {job}: {x['seconds']} s, peak {x['peak_mb']} MB, exit {x['exit']}: {x['first_line']}"
+                  + (f" ... {x['last_line']}" if x["last_line"] != x["first_line"] else ""))
+            print(f"target {r['backend']} {job} < {limit} s: {'ok' if x['seconds'] < limit else 'OVER TARGET'}")
     targets = {"caseload": 150, "case_page": 150, "calculator_api": 20}
     for r in runs:
         for page, limit in targets.items():

@@ -69,3 +69,19 @@ class DataQualityFilterForm(forms.Form):
         self.fields = {"year": _year_field(today), **self.fields}
         self.fields["year"].required = False
         self.fields["rule"].choices = [("", "Every rule")] + [(r, r) for r in rules]
+
+
+class CouncilOfficersForm(forms.Form):
+    """The SEN2 header's designated officers (SEND Code of Practice 3.45-3.52): yes, no or being recruited."""
+
+    def __init__(self, *args, la=None, **kwargs):
+        from ehcflow.core.codes import DesignatedOfficer
+
+        initial = {f: getattr(la, f) for f in ("dmo", "dco", "dsco")} if la is not None else {}
+        super().__init__(*args, initial=initial, **kwargs)
+        for name, label in (("dmo", "Designated medical officer"), ("dco", "Designated clinical officer"),
+                            ("dsco", "Designated social care officer")):
+            self.fields[name] = forms.ChoiceField(
+                label=f"Does the council have a {label.lower()}?", choices=DesignatedOfficer.choices,
+                widget=forms.RadioSelect, error_messages={"required": f"Select whether the council has a {label.lower()}",
+                                                          "invalid_choice": f"Select yes, no or recruitment in progress"})

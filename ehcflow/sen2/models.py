@@ -52,3 +52,66 @@ class LoadedRequest(TenantModel):
 
     def __str__(self) -> str:
         return f"SEN2 {self.year} items of case {self.case_id}"
+
+
+class QualityCheck(TenantModel):
+    """The last data-quality check of one year's return: the coming return's problems, found in the record.
+
+    Checking a county takes seconds (the whole return is built), so it is stored and pages read it: nightly
+    (`manage.py sen2_data_quality`), on demand from the data-quality page, and again for one child when their
+    details are corrected.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    checked_at = models.DateTimeField()
+    persons = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    queries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["la", "year"], name="sen2_quality_check_one_per_year")]
+
+
+class QualityProblem(models.Model):
+    """One problem of a stored check (see `ehcflow.sen2.problems.Problem`)."""
+
+    run = models.ForeignKey(QualityCheck, on_delete=models.CASCADE, related_name="problems")
+    rule = models.CharField(max_length=20)
+    severity = models.CharField(max_length=5)
+    message = models.TextField()
+    path = models.CharField(max_length=200, blank=True)
+    person = models.PositiveIntegerField(null=True, blank=True)
+    person_label = models.CharField(max_length=250, blank=True)
+    upn = models.CharField(max_length=20, blank=True)
+    child = models.ForeignKey("people.Child", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["run", "child"])]
+
+
+class ReturnEvent(TenantModel):
+    """Who made, checked or loaded a return, when, and what came of it: the audit of each bulk use of the record.
+
+    A return holds every child's special-category data; its download is recorded here as one event rather than a
+    record view per child.
+    """
+
+    ACTIONS = [("export", "Return downloaded or written"), ("validate", "File validated"),
+               ("import_dry_run", "Import tried (dry run)"), ("import", "Return imported"),
+               ("quality_check", "Data quality checked")]
+
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=20, choices=ACTIONS)
+    via = models.CharField(max_length=10, default="web")  # web or command
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    persons = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    queries = models.PositiveIntegerField(default=0)
+    outcome = models.CharField(max_length=300, blank=True)  # e.g. "created 3 children, 4 requests" or a refusal
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["la", "created_at"])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from ehcflow.sen2.problems import Problem, counts
@@ -13,6 +14,7 @@ class DataQualityReport:
     reference_date: str
     persons: int
     problems: list[Problem] = field(default_factory=list)
+    checked_at: datetime.datetime | None = None
 
     @property
     def errors(self) -> int:
@@ -24,11 +26,31 @@ class DataQualityReport:
 
 
 def sen2_data_quality(*, la, year: int) -> DataQualityReport:
-    """Every problem the return for `year` would have if it were made now, each with the child to fix it.
+    """The stored check of the `year` return (see `services.sen2_quality_check`): two queries, however large the
+    council. `checked_at` is None when the return has not been checked yet."""
+    from ehcflow.sen2.models import QualityCheck, QualityProblem
+    from ehcflow.sen2.spec import CENSUS_DATES
 
-    Builds the same trees the export writes (no file), checks each Person against the product's schema
-    and the business rules.
-    """
-    from ehcflow.sen2 import export
+    check = QualityCheck.objects.filter(la=la, year=year).first()
+    report = DataQualityReport(year=year, reference_date=CENSUS_DATES[year].isoformat(), persons=0)
+    if check is None:
+        return report
+    report.persons, report.checked_at = check.persons, check.checked_at
+    report.problems = [Problem(rule=p.rule, severity=p.severity, message=p.message, path=p.path, person=p.person,
+                               person_label=p.person_label, upn=p.upn, child_id=p.child_id, case_id=p.case_id)
+                       for p in QualityProblem.objects.filter(run=check).order_by("id")]
+    return report
 
-    return export.data_quality(la=la, year=year)
+
+def sen2_quality_summary(*, la, year: int):
+    """The stored check's counts (one query), or None if the return has not been checked yet."""
+    from ehcflow.sen2.models import QualityCheck
+
+    return QualityCheck.objects.filter(la=la, year=year).first()
+
+
+def sen2_return_events(*, la, limit: int = 10) -> list:
+    """The council's latest uses of the return: who downloaded, checked or loaded it, and when."""
+    from ehcflow.sen2.models import ReturnEvent
+
+    return list(ReturnEvent.objects.filter(la=la).select_related("user")[:limit])

@@ -9,5 +9,7 @@ urlpatterns = [
     path("sen2/import/", views.import_upload, name="sen2_import"),
     path("sen2/import/confirm/", views.import_confirm, name="sen2_import_confirm"),
     path("sen2/data-quality/", views.data_quality, name="sen2_data_quality"),
+    path("sen2/data-quality/check/", views.quality_check_now, name="sen2_quality_check"),
+    path("sen2/council/", views.council_officers, name="sen2_council_officers"),
     path("sen2/children/<int:child_id>/", views.child_details, name="sen2_child"),
 ]

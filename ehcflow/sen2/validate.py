@@ -51,6 +51,8 @@ def validate_file(source, *, la=None, expected_year: int | None = None) -> Valid
     try:
         for item in tree.read(source, expected_year=expected_year, strict=True):
             if item[0] == "header":
+                if spec is not None:  # tree.read would switch to the second Header's year
+                    raise tree.Refused("The file has more than one Header; a SEN2 return has one.")
                 result = item[1]
                 spec = result.spec
                 report.year = result.year

@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,10 +38,11 @@ from ehcflow.people.services import DetailsChanged, child_update_details
 from ehcflow.sen2 import spec
 from ehcflow.sen2.access import can_change_details, can_import_return, can_use_return, children_readable_by
 from ehcflow.sen2.export import person_problems
-from ehcflow.sen2.forms import DataQualityFilterForm, ReturnFileForm, YearForm, coming_year
+from ehcflow.sen2.forms import CouncilOfficersForm, DataQualityFilterForm, ReturnFileForm, YearForm, coming_year
 from ehcflow.sen2.problems import ERROR, Problem
-from ehcflow.sen2.selectors import sen2_data_quality
-from ehcflow.sen2.services import sen2_export, sen2_import, sen2_validate
+from ehcflow.sen2.selectors import sen2_data_quality, sen2_quality_summary, sen2_return_events
+from ehcflow.sen2.services import (council_officers_update, sen2_export, sen2_import, sen2_quality_check,
+                                   sen2_quality_recheck_child, sen2_validate)
 
 PROBLEMS_SHOWN = 500  # a file's problems on one page; the count says how many more
 PAGE_SIZE = 100  # data-quality problems per page
@@ -128,15 +130,41 @@ def _shown(user, problems: list[Problem]) -> dict:
 
 # --- The hub and the download -------------------------------------------------------------------------------------
 
-def _hub(request: HttpRequest, year_form: YearForm, status: int = 200) -> HttpResponse:
+def _hub(request: HttpRequest, year_form: YearForm, status: int = 200, officers_form=None) -> HttpResponse:
     today = timezone.localdate()
     year = coming_year(today)
-    report = sen2_data_quality(la=request.user.la, year=year)
+    la = request.user.la
     return render(request, "sen2/hub.html", {
-        "nav": "sen2", "year": year, "census": spec.CENSUS_DATES[year], "report": report, "year_form": year_form,
-        "validate_form": ReturnFileForm(auto_id="validate_%s"), "import_form": ReturnFileForm(auto_id="import_%s"),
-        "can_import": can_import_return(request.user), "form": year_form,
+        "nav": "sen2", "year": year, "census": spec.CENSUS_DATES[year], "report": sen2_quality_summary(la=la, year=year),
+        "year_form": year_form, "validate_form": ReturnFileForm(auto_id="validate_%s"),
+        "import_form": ReturnFileForm(auto_id="import_%s"), "can_import": can_import_return(request.user),
+        "form": year_form, "events": sen2_return_events(la=la),
+        "officers_form": officers_form or CouncilOfficersForm(la=la),
     }, status=status)
+
+
+@import_required
+@require_POST
+def council_officers(request: HttpRequest) -> HttpResponse:
+    """The header's designated medical, clinical and social care officers: the council's settings, kept here."""
+    form = CouncilOfficersForm(request.POST, la=request.user.la)
+    if not form.is_valid():
+        return _hub(request, YearForm(), status=400, officers_form=form)
+    council_officers_update(actor=request.user, la=request.user.la, **form.cleaned_data)
+    messages.success(request, "The council's designated officers are saved")
+    return redirect("sen2_hub")
+
+
+@return_required
+@require_POST
+def quality_check_now(request: HttpRequest) -> HttpResponse:
+    """Check the record for the coming (or chosen) return now, rather than wait for the nightly check."""
+    form = YearForm(request.POST)
+    year = form.cleaned_data["year"] if form.is_valid() else coming_year()
+    check = sen2_quality_check(la=request.user.la, year=year, actor=request.user)
+    messages.success(request, f"The record was checked for the {year} return: {check.errors} errors and "
+                              f"{check.queries} queries")
+    return redirect(f"{reverse('sen2_data_quality')}?year={year}")
 
 
 @return_required
@@ -155,7 +183,7 @@ def export(request: HttpRequest) -> HttpResponse:
     # Written in full first, then streamed: a failed export sends no half file. FileResponse closes it.
     out = tempfile.TemporaryFile()  # noqa: SIM115
     try:
-        sen2_export(la=la, year=year, out=out)
+        sen2_export(la=la, year=year, out=out, actor=request.user)
         out.seek(0)
     except BaseException:
         out.close()
@@ -181,7 +209,7 @@ def validate(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         upload.seek(0)
-        report = sen2_validate(source=upload.file, la=request.user.la)
+        report = sen2_validate(source=upload.file, la=request.user.la, actor=request.user, file_name=upload.name)
         return render(request, "sen2/validate_result.html", {
             "nav": "sen2", "report": report, "file_name": upload.name, **_shown(request.user, report.problems)})
     return render(request, "sen2/validate.html", {"nav": "sen2", "form": form},
@@ -261,7 +289,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         pending = _keep_upload(request, upload)
-        report = sen2_import(la=request.user.la, source=str(_pending_path(pending)), actor=request.user, dry_run=True)
+        report = sen2_import(la=request.user.la, source=str(_pending_path(pending)), actor=request.user, dry_run=True,
+                             file_name=pending["name"])
         waiting = not report.refused and report.changed  # nothing to confirm: the file is not kept
         if not waiting:
             _discard(request)
@@ -289,7 +318,8 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     try:
         if _digest(claimed) != pending["sha256"]:
             return render(request, "sen2/import_gone.html", {"nav": "sen2"}, status=409)
-        report = sen2_import(la=request.user.la, source=str(claimed), actor=request.user, dry_run=False)
+        report = sen2_import(la=request.user.la, source=str(claimed), actor=request.user, dry_run=False,
+                             file_name=pending["name"])
     finally:
         claimed.unlink(missing_ok=True)
         request.session.pop(SESSION_KEY, None)
@@ -366,6 +396,7 @@ def child_details(request: HttpRequest, child_id: int) -> HttpResponse:
         except StepRefused as exc:
             _add_errors(form, exc)
         else:
+            sen2_quality_recheck_child(child=child)  # the data-quality list is right at once
             messages.success(request, f"{child.full_name}'s return details saved")
             return redirect("sen2_child", child_id=child.pk)
     year = coming_year()

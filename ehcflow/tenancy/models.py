@@ -2,6 +2,7 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from ehcflow.core.codes import DesignatedOfficer
 
@@ -22,6 +23,7 @@ class LocalAuthority(models.Model):
     dsco = models.CharField("designated social care officer", max_length=1, choices=DesignatedOfficer.choices,
                             blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "local authority"

@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 from ehcflow.accounts.models import Role
 from ehcflow.people.models import Child
 from ehcflow.sen2.rules import upn_check_letter
+from ehcflow.sen2.forms import coming_year
+from ehcflow.sen2.services import sen2_quality_check
 from tests.browser.conftest import page_errors, sign_in
 from tests.browser.test_accessibility import Audit
 from tests.conftest import make_user, new_case
@@ -42,7 +44,9 @@ def data_officer(personas):
 def noor(personas):
     """A child recorded with no UPN, no ULN and no reason why: an error in the coming return."""
     new_case(personas["coordinator"])  # Alex, whose details are complete
-    return new_case(personas["coordinator"], first_name="Noor", upn="", upn_unknown_reason="").child
+    child = new_case(personas["coordinator"], first_name="Noor", upn="", upn_unknown_reason="").child
+    sen2_quality_check(la=child.la, year=coming_year())  # as the nightly check leaves it
+    return child
 
 
 def upload(page, selector: str, content: bytes, name: str = "return.xml") -> None:

@@ -17,7 +17,7 @@ from ehcflow.cases.models import Case
 from ehcflow.people.models import Child
 from ehcflow.sen2 import forms as sen2_forms
 from ehcflow.sen2.rules import upn_check_letter
-from ehcflow.sen2.services import sen2_validate
+from ehcflow.sen2.services import sen2_quality_check, sen2_validate
 from tests.conftest import advance, make_user, new_case
 from tests.test_access import ALL, NOT_STAFF, client_for
 from tests.test_query_counts import count_queries
@@ -45,9 +45,16 @@ def people(at_today, personas, la):
 
 
 @pytest.fixture
-def council(people, case):
-    """Alex (a valid UPN) held by the North team's coordinator and Blake (a UPN with the wrong check letter)."""
+def council(people, case, la):
+    """Alex (a valid UPN) held by the North team's coordinator and Blake (a UPN with the wrong check letter); the
+    record checked for the 2026 return, as the nightly check leaves it."""
+    sen2_quality_check(la=la, year=2026)
     return case
+
+
+def checked(people) -> None:
+    """Check the record again (as the data-quality page's button does) after a test changes it."""
+    sen2_quality_check(la=people["data_officer"].la, year=2026)
 
 
 @pytest.fixture
@@ -333,6 +340,7 @@ def test_import_without_a_file_says_so(people, council, uploads):
 
 def test_data_quality_lists_a_child_with_no_upn_and_no_reason(people, council):
     noor = new_case(people["coordinator"], first_name="Noor", upn="", upn_unknown_reason="").child
+    checked(people)
     page = body_of(client_for(people["data_officer"]).get("/sen2/data-quality/"))
     assert 'data-rule="SEN2-P01"' in page
     assert f'data-child="{noor.pk}"' in page and f'href="/sen2/children/{noor.pk}/"' in page
@@ -341,6 +349,7 @@ def test_data_quality_lists_a_child_with_no_upn_and_no_reason(people, council):
 
 def test_data_quality_filters_by_severity_and_rule(people, council):
     new_case(people["coordinator"], first_name="Noor", upn="", upn_unknown_reason="")
+    checked(people)
     client = client_for(people["data_officer"])
     page = body_of(client.get("/sen2/data-quality/?rule=SEN2-P01"))
     assert 'data-rule="SEN2-P01" data-severity' in page and 'data-rule="SEN2-P03" data-severity' not in page
@@ -368,6 +377,7 @@ def test_data_quality_queries_do_not_grow_with_children(people, council):
     for i in range(12):
         new_case(people["coordinator"], first_name=f"Child{i}", upn="" if i % 2 else valid_upn(f"9190000001{i:02d}"),
                  upn_unknown_reason="")
+    checked(people)
     assert count_queries(client, "/sen2/data-quality/") == small
     assert count_queries(client, "/sen2/") == small_hub
 
@@ -388,3 +398,52 @@ def test_loading_a_return_already_loaded_changes_nothing(people, council, upload
     assert "data-nothing-to-load" in page and "Confirm import" not in page
     assert "sen2_import_upload" not in client.session and not any(uploads.iterdir())
     assert _row_counts() == before
+
+
+def test_the_record_is_checked_from_the_page_and_the_check_is_logged(people, council):
+    noor = new_case(people["coordinator"], first_name="Noor", upn="", upn_unknown_reason="").child
+    client = client_for(people["data_officer"])
+    assert f'data-child="{noor.pk}"' not in body_of(client.get("/sen2/data-quality/"))  # as last checked
+    response = client.post("/sen2/data-quality/check/", {"year": "2026"})
+    assert response.status_code == 302 and response["Location"] == "/sen2/data-quality/?year=2026"
+    assert f'data-child="{noor.pk}"' in body_of(client.get("/sen2/data-quality/"))
+    hub = body_of(client.get("/sen2/"))
+    assert "Data quality checked" in hub and "Test Dataofficer" in hub
+
+
+def test_it_denies_checking_the_record_to(people, council):
+    for persona in EVERYONE - USES_RETURN:
+        response = client_for(people[persona]).post("/sen2/data-quality/check/", {"year": "2026"})
+        assert response.status_code in (302, 403, 404), persona
+        if persona not in NOT_STAFF:
+            assert response.status_code == 403, persona
+
+
+def test_a_download_is_logged_with_who_made_it(people, council):
+    client = client_for(people["leader"])
+    b"".join(client.get("/sen2/export/?year=2026").streaming_content)
+    from ehcflow.sen2.models import ReturnEvent
+    event = ReturnEvent.objects.get(action="export")
+    assert event.user == people["leader"] and event.persons == 2 and event.year == 2026
+
+
+def test_the_designated_officers_are_kept_by_a_data_officer(people, council, la):
+    client = client_for(people["data_officer"])
+    response = client.post("/sen2/council/", {"dmo": "Y", "dco": "N", "dsco": "R"})
+    assert response.status_code == 302
+    la.refresh_from_db()
+    assert (la.dmo, la.dco, la.dsco) == ("Y", "N", "R")
+    assert la.history.first().history_user == people["data_officer"]
+    response = client.post("/sen2/council/", {"dmo": "X"})
+    assert response.status_code == 400 and "Select whether the council has a designated clinical officer" in \
+        body_of(response)
+    la.refresh_from_db()
+    assert la.dmo == "Y"
+
+
+def test_it_denies_the_designated_officers_to(people, council, la):
+    for persona in EVERYONE - IMPORTS:
+        response = client_for(people[persona]).post("/sen2/council/", {"dmo": "N", "dco": "N", "dsco": "N"})
+        assert response.status_code in (302, 403), persona
+    la.refresh_from_db()
+    assert la.dmo == ""
