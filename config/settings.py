@@ -206,6 +206,9 @@ EMAIL_TIMEOUT = 30
 # `manage.py db_worker`; tests use the immediate backend.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# SEN2: where an uploaded return waits between its dry run and "Confirm import" (ehcflow.sen2.views).
+SEN2_UPLOAD_DIR = os.environ.get("SEN2_UPLOAD_DIR", "")
+
 # Reminders: how many days before a deadline the coordinator is first told.
 REMINDER_DAYS_AHEAD = int(os.environ.get("REMINDER_DAYS_AHEAD", "7"))
 

@@ -19,10 +19,10 @@ import heapq
 import itertools
 import random
 import time
-from decimal import Decimal
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -416,8 +416,7 @@ class DemoGenerator:
         span = (today - start).days
         dates = sorted(_weekday(start + _days(rng.randrange(span))) for _ in range(n_requests))
         for received in dates:
-            if received > today:
-                received = today
+            received = min(received, today)
             u = rng.random()
             fate = "not_assess" if u < 0.25 else "not_issue" if u < 0.31 else "withdrawn" if u < 0.35 else "plan"
             # Young people stay under 25 while their plan is in force.
@@ -710,8 +709,7 @@ class DemoGenerator:
             limit = today
             if case.fate == "withdrawn" and r + _days(s["withdrawn"]) <= today:
                 case.withdrawn_on = _weekday(r + _days(s["withdrawn"]))
-                if case.withdrawn_on > today:
-                    case.withdrawn_on = today
+                case.withdrawn_on = min(case.withdrawn_on, today)
                 case.withdrawal_reason = rng.choice(N.WITHDRAWAL_REASONS)
                 limit = case.withdrawn_on - _days(1)
 

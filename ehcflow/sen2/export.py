@@ -417,8 +417,10 @@ def data_quality(*, la, year: int):
     problems += sen2_tree.schema_problems(sen2_tree.to_element(head, spec.element("Message/Header")),
                                           year, {}, None, root="Header")
     n = 0
+    duplicates = sen2_rules.Duplicates()  # the same UPN or ULN on two children of the council
     for n, person in enumerate(persons(la, spec), start=1):
         problems += person_problems_of(person, spec, person_el, n)
+        problems += duplicates.check(person, n)
     return DataQualityReport(year=year, reference_date=iso(spec.reference_date), persons=n, problems=problems)
 
 

@@ -84,4 +84,4 @@ class CouncilOfficersForm(forms.Form):
             self.fields[name] = forms.ChoiceField(
                 label=f"Does the council have a {label.lower()}?", choices=DesignatedOfficer.choices,
                 widget=forms.RadioSelect, error_messages={"required": f"Select whether the council has a {label.lower()}",
-                                                          "invalid_choice": f"Select yes, no or recruitment in progress"})
+                                                          "invalid_choice": "Select yes, no or recruitment in progress"})

@@ -24,8 +24,8 @@ from django.db import transaction
 
 from ehcflow.cases.models import Case, PanelDecision, Stage, TimelineEvent
 from ehcflow.cases.services import audited_by
-from ehcflow.core.codes import DesignatedOfficer
 from ehcflow.ceasing.models import Cessation
+from ehcflow.core.codes import DesignatedOfficer
 from ehcflow.people.models import Child, Placement, Setting
 from ehcflow.plans.models import NamedSetting, Need, Plan, PlanStatus
 from ehcflow.reviews.models import Amendment, AnnualReview
@@ -410,8 +410,12 @@ class Loader:
                 self._save("plans", plan, {"last_review_decision_on": last})
 
     def loaded(self, case: Case, position: int, r: dict, a: dict, np: dict, ap: dict) -> None:
-        """The items the record's own steps do not hold, kept as the return said them."""
-        row = _one(case, "loaded_return") or LoadedRequest(la=self.la, case=case)
+        """The items the record's own steps do not hold, kept as the return said them: for a request loaded from a
+        return. A request ehcflow's own steps recorded keeps its own account, whatever a file says of it."""
+        row = _one(case, "loaded_return")
+        if row is None and case.pk is not None:
+            return
+        row = row or LoadedRequest(la=self.la, case=case)
         meeting = _date(ap.get("ReviewMeeting"))
         self._save("loaded items", row, {
             "year": self.year, "position": position, "request_outcome": r.get("RequestOutcome", ""),

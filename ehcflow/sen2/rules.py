@@ -78,6 +78,8 @@ RULES: dict[str, tuple[str, str]] = {
     "SEN2-R07": (ERROR, "Nothing after Exported in the request"),
     # RequestOutcome A means no decision yet, so there is no decision date.
     "SEN2-R08": (QUERY, "No RequestOutcomeDate when RequestOutcome is A"),
+    # Code set RequestOutcome H: "decision to assess made before the latest collection period".
+    "SEN2-R09": (QUERY, "A decision to assess made before the collection period is H"),
     # --- Assessment (module 3) ---
     # Guide 3.2: "required where 3.1 is equal to 'Y' or 'N'".
     "SEN2-A01": (ERROR, "AssessmentOutcomeDate given when AssessmentOutcome is Y or N"),
@@ -89,6 +91,8 @@ RULES: dict[str, tuple[str, str]] = {
     # Guide 3.3, 3.4 (Annex C): no mediation or appeal about a decision not made (A, W); an appeal under 3.4
     # is against a decision not to issue, so not with Y.
     "SEN2-A05": (QUERY, "AssessmentMediation/AssessmentTribunal only about a decision made"),
+    # Code set AssessmentOutcome H: "decision made before latest collection period".
+    "SEN2-A06": (QUERY, "A decision on a plan made before the collection period is H"),
     # --- Named plan (module 4) ---
     # Guide 4.5, 4.6: a ceased plan has both the date and the reason.
     "SEN2-N01": (ERROR, "CeaseDate and CeaseReason given together"),
@@ -128,6 +132,7 @@ RULES: dict[str, tuple[str, str]] = {
 PLAN_GIVEN = ("Y", "H")  # AssessmentOutcome values under which a plan exists
 OTHER_CODES = {"RequestSource": {"5"}, "CeaseReason": {"9"}, "SENsetting": {"OTH", "NIEO"}}
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # DfE check-letter table, 0-22 (no I, O, S)
+DIGITS = "0123456789"
 NOT_CAPPED = {"PhaseTransferDueDate"}  # dates that may lie after the reference date
 
 
@@ -166,7 +171,7 @@ def upn_check_letter(upn: str) -> str | None:
     """The check letter a 13-character UPN should start with, or None if characters 2-13 cannot be weighed."""
     total = 0
     for weight, ch in enumerate(upn[1:13], start=2):
-        if ch.isdigit():
+        if ch in DIGITS:
             total += int(ch) * weight
         elif ch in UPN_LETTERS:  # the last character of a temporary UPN
             total += UPN_LETTERS.index(ch) * weight
@@ -176,8 +181,8 @@ def upn_check_letter(upn: str) -> str | None:
 
 
 def upn_format_ok(upn: str) -> bool:
-    return (len(upn) == 13 and upn[0] in UPN_LETTERS and upn[1:12].isascii() and upn[1:12].isdigit()
-            and (upn[12].isdigit() or upn[12] in UPN_LETTERS))
+    return (len(upn) == 13 and upn[0] in UPN_LETTERS and all(ch in DIGITS for ch in upn[1:12])
+            and upn[12] in DIGITS + UPN_LETTERS)
 
 
 def uln_check_ok(uln: str) -> bool:
@@ -253,16 +258,18 @@ def _identity(p: dict, spec, found: _Found) -> None:
     if not (upn or uln or unknown):
         found.add("SEN2-P01", "There is no UPN, no ULN and no UPNunknown reason: give one of them.", "Person/UPN", p)
     if upn and not upn_format_ok(upn):
-        found.add("SEN2-P02", f"The UPN {upn} has {len(upn)} characters; a UPN has 13: a check letter, 11 digits, "
-                  "then a digit (or a letter for a temporary UPN), with no I, O or S.", "Person/UPN", p)
+        what = "is not in the DfE format" if len(upn) == 13 else f"has {len(upn)} characters"
+        found.add("SEN2-P02", f"The UPN {upn} {what}; a UPN has 13 characters: a check letter, 11 digits, then a "
+                  "digit (or a letter for a temporary UPN), with no I, O or S.", "Person/UPN", p)
     elif upn and upn_check_letter(upn) != upn[0]:
         found.add("SEN2-P03", f"The UPN {upn} starts with {upn[0]}, but its digits give the check letter "
                   f"{upn_check_letter(upn)}: a character has probably been mistyped.", "Person/UPN", p)
     if unknown and (upn or uln):
         found.add("SEN2-P04", f"UPNunknown is {unknown} (no UPN or ULN available) but a "
                   f"{'UPN' if upn else 'ULN'} is given: leave out the one that is wrong.", "Person/UPNunknown", p)
-    if uln and not (len(uln) == 10 and uln.isascii() and uln.isdigit() and uln[0] != "0"):
-        found.add("SEN2-P05", f"The ULN {uln} has {len(uln)} characters; a ULN is 10 digits, not starting with 0.",
+    if uln and not (len(uln) == 10 and all(ch in DIGITS for ch in uln) and uln[0] != "0"):
+        what = "is not in the right format" if len(uln) == 10 else f"has {len(uln)} characters"
+        found.add("SEN2-P05", f"The ULN {uln} {what}; a ULN is 10 digits, not starting with 0.",
                   "Person/UniqueLearnerNumber", p)
     elif uln and not uln_check_ok(uln):
         found.add("SEN2-P06", f"The ULN {uln} fails the Learning Records Service check digit: please check it.",
@@ -303,8 +310,19 @@ def _leaves(node: dict, path: str, request: dict | None = None):
             yield f"{path}/{name}", name, value, node, request
 
 
+_DATE_ITEMS: dict[int, frozenset[str]] = {}
+
+
+def _date_items(spec) -> frozenset[str]:
+    """The names of the year's date items (worked out once per year: the rules run for every person)."""
+    if spec.year not in _DATE_ITEMS:
+        person = spec.element("Message/Persons/Person")
+        _DATE_ITEMS[spec.year] = frozenset(e.name for e in person.walk() if e.type == "date")
+    return _DATE_ITEMS[spec.year]
+
+
 def _dates(p: dict, spec, found: _Found) -> None:
-    date_items = {e.name for e in spec.element("Message/Persons/Person").walk() if e.type == "date"}
+    date_items = _date_items(spec)
     born = _date(p.get("PersonBirthDate"))
     for path, name, value, node, request in _leaves(p, "Person"):
         when = _date(value) if name in date_items else None
@@ -338,6 +356,7 @@ def _request(r: dict, path: str, spec, found: _Found) -> None:
     if outcome in ("Y", "N") and not r.get("RequestOutcomeDate"):
         found.add("SEN2-R03", f"{label} but there is no RequestOutcomeDate, the date of that decision.",
                   f"{path}/RequestOutcomeDate", r, r)
+    _historical(found, "SEN2-R09", outcome, label, r, "RequestOutcomeDate", path, spec, r)
     if outcome == "A" and r.get("RequestOutcomeDate"):
         found.add("SEN2-R08", f"{label} but a RequestOutcomeDate ({r['RequestOutcomeDate']}) is given.",
                   f"{path}/RequestOutcomeDate", r, r)
@@ -373,6 +392,16 @@ def _request(r: dict, path: str, spec, found: _Found) -> None:
                   "placements and needs.", f"{path}/ActivePlans", r, r)
 
 
+def _historical(found: _Found, rule: str, outcome: str, label: str, node: dict, item: str, path: str, spec,
+                request: dict) -> None:
+    """A Y or N decision dated before the collection period: the guide codes such decisions H."""
+    decided = _date(node.get(item))
+    if outcome in ("Y", "N") and decided and decided < spec.period_start:
+        found.add(rule, f"{label}, decided on {decided}, before the collection period began ({spec.period_start}): "
+                  "a decision made before the period is returned as H (historical).",
+                  f"{path}/{item.replace('Date', '')}", node, request)
+
+
 def _started_after(plan: dict, spec) -> bool:
     start = _date(plan.get("StartDate"))
     return bool(start and start > spec.reference_date)
@@ -384,6 +413,7 @@ def _assessment(r: dict, a: dict, path: str, spec, found: _Found) -> None:
     if outcome in ("Y", "N") and not a.get("AssessmentOutcomeDate"):
         found.add("SEN2-A01", f"{label} but there is no AssessmentOutcomeDate (the date the plan was issued, or the "
                   "family was told no plan would be issued).", f"{path}/AssessmentOutcomeDate", a, r)
+    _historical(found, "SEN2-A06", outcome, label, a, "AssessmentOutcomeDate", path, spec, r)
     plan = a.get("NamedPlan")
     if plan and outcome and outcome not in PLAN_GIVEN:
         found.add("SEN2-A02", f"{label}, so there can be no NamedPlan.", f"{path}/NamedPlan", plan, r)

@@ -101,7 +101,7 @@ class Spec:
         return self.codes.get(codeset, {}).get(code, code)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rows(name: str) -> tuple[dict, ...]:
     with open(SCHEMA_DIR / name, newline="", encoding="utf-8") as f:
         return tuple(csv.DictReader(f))
@@ -115,7 +115,7 @@ def codes(year: int) -> dict[str, dict[str, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(year: int) -> Spec:
     """The return's element tree for `year`, children in document order."""
     if year not in CENSUS_DATES:

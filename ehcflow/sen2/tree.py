@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -161,7 +162,7 @@ class ReadResult:
 
 
 def _open(source):
-    if isinstance(source, (str, bytes)) and not isinstance(source, bytes):
+    if isinstance(source, (str, os.PathLike)):
         return open(source, "rb")
     if isinstance(source, bytes):
         return io.BytesIO(source)
@@ -211,6 +212,8 @@ def read(source, *, expected_year: int | None = None, strict: bool = True) -> It
                 depth -= 1
                 name = _canonical(node.tag)
                 if depth == 1 and name == "Header":
+                    if header_done:
+                        raise Refused("The file has more than one Header; a SEN2 return has one.")
                     result = _read_header(node, expected_year)
                     person_el = result.spec.element("Message/Persons/Person")
                     header_done = True
@@ -233,6 +236,11 @@ def read(source, *, expected_year: int | None = None, strict: bool = True) -> It
                     parent = node.getparent()
                     while parent is not None and node.getprevious() is not None:
                         del parent[0]
+                elif depth == 1 and name != "Persons":
+                    raise Refused(f"<{name}> is not part of a SEN2 return, which holds a Header and Persons "
+                                  f"(line {node.sourceline}).")
+                elif depth == 2 and _canonical(node.getparent().tag) == "Persons":
+                    raise Refused(f"<{name}> inside Persons is not a Person (line {node.sourceline}).")
                 elif depth == 0:
                     if not header_done:
                         raise Refused("This is not a SEN2 return: it has no Header.")
@@ -244,9 +252,15 @@ def read(source, *, expected_year: int | None = None, strict: bool = True) -> It
             f.close()
 
 
+def _text(node, path: str) -> str:
+    """An item's text by element names, whatever namespace the file put them in."""
+    steps = "/".join(f"*[local-name()='{step}']" for step in path.split("/"))
+    return node.xpath(f"string({steps})")
+
+
 def _read_header(node, expected_year: int | None) -> ReadResult:
-    year_text = node.findtext("CollectionDetails/Year") or ""
-    collection = (node.findtext("CollectionDetails/Collection") or "").strip()
+    year_text = _text(node, "CollectionDetails/Year")
+    collection = _text(node, "CollectionDetails/Collection").strip()
     if collection and collection != "SEN2":
         raise Refused(f"This is a {collection} return, not SEN2.")
     try:

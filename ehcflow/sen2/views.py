@@ -41,8 +41,14 @@ from ehcflow.sen2.export import person_problems
 from ehcflow.sen2.forms import CouncilOfficersForm, DataQualityFilterForm, ReturnFileForm, YearForm, coming_year
 from ehcflow.sen2.problems import ERROR, Problem
 from ehcflow.sen2.selectors import sen2_data_quality, sen2_quality_summary, sen2_return_events
-from ehcflow.sen2.services import (council_officers_update, sen2_export, sen2_import, sen2_quality_check,
-                                   sen2_quality_recheck_child, sen2_validate)
+from ehcflow.sen2.services import (
+    council_officers_update,
+    sen2_export,
+    sen2_import,
+    sen2_quality_check,
+    sen2_quality_recheck_child,
+    sen2_validate,
+)
 
 PROBLEMS_SHOWN = 500  # a file's problems on one page; the count says how many more
 PAGE_SIZE = 100  # data-quality problems per page

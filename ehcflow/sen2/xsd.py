@@ -97,6 +97,6 @@ def text(year: int) -> bytes:
     return etree.tostring(build(year), pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def schema(year: int) -> etree.XMLSchema:
     return etree.XMLSchema(build(year))

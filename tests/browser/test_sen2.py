@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 
 from ehcflow.accounts.models import Role
 from ehcflow.people.models import Child
-from ehcflow.sen2.rules import upn_check_letter
 from ehcflow.sen2.forms import coming_year
+from ehcflow.sen2.rules import upn_check_letter
 from ehcflow.sen2.services import sen2_quality_check
 from tests.browser.conftest import page_errors, sign_in
 from tests.browser.test_accessibility import Audit

@@ -2,17 +2,12 @@
 the product's own schema and rules with no errors."""
 
 import datetime
-import io
 import re
 
-import pytest
 from lxml import etree
 
-from ehcflow.cases import services
-from ehcflow.demo.generator import upn_check_letter
-from ehcflow.sen2 import export, spec, tree
-from ehcflow.sen2.services import sen2_export, sen2_validate
-from tests.conftest import advance, fresh, new_case, token
+from ehcflow.sen2 import export, spec
+from ehcflow.sen2.services import sen2_validate
 from tests.sen2.conftest import exported, persons, upn
 
 d = datetime.date

@@ -146,6 +146,13 @@ CASES = [
     ("SEN2-R08", "pending request with a decision date", _seq(_set(req, RequestOutcome="A", Assessment=None,
                                                                    ActivePlans=None)),
      "Person/Requests[1]/RequestOutcomeDate"),
+    ("SEN2-R09", "agreed before the period, not coded H", _set(req, ReceivedDate="2023-11-01",
+                                                                RequestOutcomeDate="2023-12-01"),
+     "Person/Requests[1]/RequestOutcome"),
+    ("SEN2-A06", "plan issued before the period, not coded H", _seq(
+        _set(req, RequestOutcome="H", ReceivedDate=None, RYA=None, RequestOutcomeDate=None, RequestSource=None),
+        _set(ass, AssessmentOutcomeDate="2023-12-20"), _set(plan, StartDate="2023-12-20")),
+     "Person/Requests[1]/Assessment/AssessmentOutcome"),
     ("SEN2-A01", "no AssessmentOutcomeDate", _set(ass, AssessmentOutcomeDate=None),
      "Person/Requests[1]/Assessment/AssessmentOutcomeDate"),
     ("SEN2-A02", "no plan decided, yet a plan", _seq(_set(ass, AssessmentOutcome="N"), _set(req, ActivePlans=None)),
@@ -318,6 +325,11 @@ def test_messages_name_the_values():
     (x,) = [x for x in check(p) if x.rule == "SEN2-P03"]
     assert "X123456789876" in x.message and "check letter F" in x.message
     assert x.line == 10
+    p["UPN"] = "X12345678987O"
+    (x,) = [x for x in check(p) if x.rule == "SEN2-P02"]
+    assert x.message.startswith("The UPN X12345678987O is not in the DfE format")
+    p["UPN"], p["UniqueLearnerNumber"] = "X12345678987\u00b2", "927630868\u00b2"  # superscript 2: not a digit here
+    assert {"SEN2-P02", "SEN2-P05"} <= {x.rule for x in check(p)}
 
 
 def test_check_letter_table():

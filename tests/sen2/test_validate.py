@@ -211,7 +211,7 @@ def test_the_bad_sample():
 @needs_samples
 def test_sample_rules_beyond_the_schema():
     report = validate.validate_file(sample("sen2_sample_2025__sen2_liia-branch.xml"))
-    assert {"SEN2-E01", "SEN2-R04", "SEN2-O01"} <= rules_of(report)
+    assert {"SEN2-E01", "SEN2-R04", "SEN2-O01", "SEN2-R09", "SEN2-A06"} <= rules_of(report)
     refused_with_assessment = [p for p in report.problems if p.rule == "SEN2-R04"]
     assert [p.path for p in refused_with_assessment] == ["Person/Requests[1]/Assessment",
                                                          "Person/Requests[2]/Assessment"]

@@ -7,11 +7,14 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from ehcflow.accounts.models import User
 from ehcflow.deadlines.materialise import refresh_all
 from ehcflow.deadlines.models import CaseDeadline
 from ehcflow.demo import generator
+from ehcflow.sen2 import spec as sen2_spec
+from ehcflow.sen2.services import sen2_quality_check
 
 
 class Command(BaseCommand):
@@ -36,6 +39,12 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
             self.stdout.write(f"  planner statistics refreshed (ANALYZE) in {time.monotonic() - analysed_at:.1f} s")
+            # The coming SEN2 return's data-quality check, as the nightly job would leave it (ehcflow.sen2).
+            checked_at = time.monotonic()
+            year = sen2_spec.year_for_reference(timezone.localdate())
+            check = sen2_quality_check(la=la, year=year, via="command")
+            self.stdout.write(f"  SEN2 {year} data quality checked: {check.errors} errors, {check.queries} queries "
+                              f"({time.monotonic() - checked_at:.1f} s)")
         if not created and not CaseDeadline.objects.filter(la=la).exists():
             # A council loaded before the generator stored its open deadlines: compute them in bulk. A new load
             # writes them itself, from the same engine run that gave each case its next deadline.

@@ -23,6 +23,6 @@ class Command(BaseCommand):
                                f"{year} is not one of them.")
         authority = council(la)
         started = time.monotonic()
-        result = sen2_export(la=authority, year=year, out=output)
+        result = sen2_export(la=authority, year=year, out=output, via="command")
         self.stdout.write(f"Wrote the {year} SEN2 return of {authority.name} to {output}: {result.persons} people "
                           f"({time.monotonic() - started:.1f} s). Check it with: manage.py sen2_validate {output}")

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"There is no user {user}.")
         authority = council(la or _lea_of(file))
-        report = sen2_import(la=authority, source=file, actor=actor, dry_run=dry_run)
+        report = sen2_import(la=authority, source=file, actor=actor, dry_run=dry_run, via="command")
         if report.refused:
             for p in report.refused_persons:
                 self.stderr.write(f"  person {p.person} {p.person_label}: {p.path}: {p.message}")
