@@ -121,20 +121,20 @@ def prune(person: dict) -> list[str]:
             drop(a, ["NamedPlan"], f"{where}/Assessment")
         if "NamedPlan" not in a:
             drop(r, ["ActivePlans"], where)
-        np = a.get("NamedPlan") or {}
-        seen = set()
-        for j, d in enumerate(list(np.get("PlanDetail", [])), start=1):
-            if d.get("PlacementRank") in seen:
-                dropped.append(f"{where}/Assessment/NamedPlan/PlanDetail[{j}]")
-                np["PlanDetail"].remove(d)
-            seen.add(d.get("PlacementRank"))
-        ap = r.get("ActivePlans") or {}
-        seen = set()
-        for j, n in enumerate(list(ap.get("SENneed", [])), start=1):
-            if n.get("SENtypeRank") in seen:
-                dropped.append(f"{where}/ActivePlans/SENneed[{j}]")
-                ap["SENneed"].remove(n)
-            seen.add(n.get("SENtypeRank"))
+        dropped += _one_per_rank(a.get("NamedPlan") or {}, "PlanDetail", "PlacementRank",
+                                 f"{where}/Assessment/NamedPlan")
+        dropped += _one_per_rank(r.get("ActivePlans") or {}, "SENneed", "SENtypeRank", f"{where}/ActivePlans")
+    return dropped
+
+
+def _one_per_rank(group: dict, name: str, rank: str, where: str) -> list[str]:
+    """A plan holds one named setting (and one need) of each rank: a second of the same rank is not loaded."""
+    seen, dropped = set(), []
+    for j, item in enumerate(list(group.get(name, [])), start=1):
+        if item.get(rank) in seen:
+            dropped.append(f"{where}/{name}[{j}]")
+            group[name].remove(item)
+        seen.add(item.get(rank))
     return dropped
 
 

@@ -449,14 +449,18 @@ def _named_plan(r: dict, a: dict, plan: dict, path: str, spec, found: _Found) ->
     details = _list(plan.get("PlanDetail"))
     for i, d in enumerate(details, start=1):
         _setting(r, d, f"{path}/PlanDetail[{i}]", "named setting", found)
-    ranks = [d.get("PlacementRank") for d in details]
+    _ranks(found, [d.get("PlacementRank") for d in details], ("SEN2-E04", "SEN2-E05"), "named setting",
+           "PlacementRank", f"{path}/PlanDetail", plan, r)
+
+
+def _ranks(found, ranks: list, rules: tuple[str, str], what: str, item: str, path: str, node: dict, r: dict) -> None:
+    """One primary (1) and at most one secondary (2), and no secondary without a primary: named settings, needs."""
     for rank in ("1", "2"):
         if ranks.count(rank) > 1:
-            found.add("SEN2-E04", f"More than one named setting has PlacementRank {rank}; a plan names one "
-                      "primary (1) and at most one secondary (2) setting.", f"{path}/PlanDetail", plan, r)
+            found.add(rules[0], f"More than one {what} has {item} {rank}; give one primary (1) and at most one "
+                      f"secondary (2) {what}.", path, node, r)
     if "2" in ranks and "1" not in ranks:
-        found.add("SEN2-E05", "There is a secondary named setting (PlacementRank 2) but no primary one (1).",
-                  f"{path}/PlanDetail", plan, r)
+        found.add(rules[1], f"There is a secondary {what} ({item} 2) but no primary one (1).", path, node, r)
 
 
 def _setting(r: dict, d: dict, path: str, what: str, found: _Found) -> None:
@@ -485,14 +489,8 @@ def _active_plans(r: dict, ap: dict, path: str, spec, found: _Found) -> None:
                [(d, "EntryDate", d, "LeavingDate", "a placement is left after it is entered")], r)
     _overlapping_placements(r, placements, path, found)
     needs = _list(ap.get("SENneed"))
-    ranks = [n.get("SENtypeRank") for n in needs]
-    for rank in ("1", "2"):
-        if ranks.count(rank) > 1:
-            found.add("SEN2-T01", f"More than one need has SENtypeRank {rank}; give one primary need (1) and at "
-                      "most one secondary need (2).", f"{path}/SENneed", ap, r)
-    if "2" in ranks and "1" not in ranks:
-        found.add("SEN2-T02", "There is a secondary need (SENtypeRank 2) but no primary need (1).",
-                  f"{path}/SENneed", ap, r)
+    _ranks(found, [n.get("SENtypeRank") for n in needs], ("SEN2-T01", "SEN2-T02"), "need", "SENtypeRank",
+           f"{path}/SENneed", ap, r)
     types = [n.get("SENtype") for n in needs if n.get("SENtype")]
     if len(types) != len(set(types)):
         found.add("SEN2-T03", f"The need {types[0]} is given twice; the secondary need must differ from the primary.",

@@ -56,30 +56,25 @@ SESSION_KEY = "sen2_import_upload"
 UPLOAD_MAX_AGE_SECONDS = 24 * 60 * 60
 
 
-def return_required(view):
-    """Signed in, council staff, and a role that makes the council's return (`can_use_return`)."""
+def _role_required(allowed, what: str):
+    """Signed in, council staff, and a role `allowed` (one of `ehcflow.sen2.access`'s predicates) lets through."""
 
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not can_use_return(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return wrapped
+        wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+        return wrapped
+
+    decorator.__doc__ = what
+    return decorator
 
 
-def import_required(view):
-    """Signed in, council staff, and a role that may load a return (`can_import_return`)."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not can_import_return(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-    return wrapped
+return_required = _role_required(can_use_return, "A role that makes the council's return.")
+import_required = _role_required(can_import_return, "A role that may load a return.")
 
 
 # --- Problems, each with where it can be fixed ------------------------------------------------------------------
