@@ -136,3 +136,28 @@ def test_the_sen2_pages_are_accessible(page, data_officer, noor):
     assert Child.objects.filter(last_name="Rivers").exists(), page_errors(page)
     audit.run("load a return, loaded", heading="Return loaded")
     audit.assert_clean(at_least=14)
+
+
+def test_the_return_is_downloaded_and_the_download_validates(page, data_officer, noor, tmp_path):
+    """Aisha's January: download the return the record makes, then check that very file before submitting it."""
+    noor.upn_unknown_reason = "UN2"  # the one error in this council, fixed
+    noor.save()
+    sign_in(page, data_officer)
+    page.goto("/sen2/")
+    for officer, answer in (("dmo", "Yes"), ("dco", "Yes"), ("dsco", "Recruitment in progress")):
+        page.locator(f'input[name="{officer}"]').and_(page.get_by_label(answer)).check()
+    page.get_by_role("button", name="Save designated officers").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("designated officers are saved")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the return (XML)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == f"sen2_919_{coming_year()}.xml" and b"<Surname>Testerby</Surname>" in saved.read_bytes()
+    page.goto("/sen2/")
+    page.set_input_files("#validate_file", str(saved))
+    page.get_by_role("button", name="Validate file").click()
+    expect(page.locator('[data-summary="report"] [data-count="errors"]')).to_have_text("0")
+    expect(page.locator('[data-summary="report"] [data-count="persons"]')).to_have_text("2")
+    page.goto("/sen2/")
+    expect(page.locator('[data-table="events"]')).to_contain_text("Return downloaded or written")
+    expect(page.locator('[data-table="events"]')).to_contain_text("File validated")
