@@ -13,6 +13,7 @@ import random
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -196,14 +197,26 @@ def measure_routing() -> dict:
 
 
 def _command(args: list[str], env: dict) -> dict:
-    """Run a manage.py command in its own process: wall time and that process's peak memory (its own rusage)."""
+    """Run a manage.py command in its own process: wall time and that process's own peak memory (VmHWM, read
+    from /proc while it runs; a forked child's rusage would count the parent's memory too)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "manage.py", *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    lines = [x for x in proc.stdout.read().strip().splitlines() if x.strip()]
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"seconds": round(time.perf_counter() - t0, 1), "peak_mb": round(usage.ru_maxrss / 1024),
+    peak_kb = 0
+    status = Path(f"/proc/{proc.pid}/status")
+    chunks: list[str] = []
+    reader = threading.Thread(target=lambda: chunks.append(proc.stdout.read()), daemon=True)
+    reader.start()
+    while proc.poll() is None:
+        try:
+            line = next((x for x in status.read_text().splitlines() if x.startswith("VmHWM:")), "")
+            peak_kb = max(peak_kb, int(line.split()[1])) if line else peak_kb
+        except (OSError, ValueError, IndexError):
+            pass
+        time.sleep(0.05)
+    reader.join()
+    lines = [x for x in "".join(chunks).strip().splitlines() if x.strip()]
+    return {"seconds": round(time.perf_counter() - t0, 1), "peak_mb": round(peak_kb / 1024),
             "exit": proc.returncode, "first_line": lines[0][:300] if lines else "",
             "last_line": lines[-1][:300] if lines else ""}
 
@@ -214,9 +227,10 @@ def measure_sen2() -> dict:
     council moving onto ehcflow would (< 60 s). Each step is its own process, so its peak memory is its own."""
     from django.conf import settings
 
+    from ehcflow.demo.generator import LA_CODE
     from ehcflow.tenancy.models import LocalAuthority
 
-    la = LocalAuthority.objects.order_by("pk").first()
+    la = LocalAuthority.objects.get(code=LA_CODE)
     out_dir = ROOT / ".bench"
     out_dir.mkdir(exist_ok=True)
     xml = out_dir / "sen2_2026.xml"

@@ -7,8 +7,9 @@ that is not a date, a name longer than the record holds). Other defects are load
 so the data-quality page can take them up.
 
 People are matched to the council's children by UPN, then ULN, then surname, forename and date of birth;
-requests to the child's cases by the date received. A value in the file replaces the record's; an item the
-file leaves out never erases what the record has. Importing the same file twice changes nothing the second
+requests to the child's cases by the date received. For what an earlier import loaded, a value in the file
+replaces the record's; an item the file leaves out never erases what the record has. What ehcflow's own steps
+recorded is never changed by a file: such a child's blank details are filled in, nothing more. Importing the same file twice changes nothing the second
 time. Items the guide does not allow where they stand (an assessment under a refused request, details of a
 plan under an assessment still awaiting a decision) are reported and not loaded (rule SEN2-I10); every item
 that is loaded comes back out of `sen2_export` for the same year.
@@ -268,16 +269,20 @@ class Loader:
                   "sex": t.get("Sex") or SEX_FROM_GENDER.get(t.get("GenderCurrent", ""), ""),
                   "ethnicity": t.get("Ethnicity", ""), "postcode": t.get("PostCode", ""), "upn": t.get("UPN", ""),
                   "uln": t.get("UniqueLearnerNumber", ""), "upn_unknown_reason": t.get("UPNunknown", "")}
+        held = cases.setdefault(child.pk or id(child), [])
+        # A child whose requests ehcflow's own steps recorded keeps its record: the file only fills what is blank.
+        native = child.pk is not None and not any(_one(c, "loaded_return") for c in held)
+        if native:
+            fields = {k: v for k, v in self._given(fields).items() if not getattr(child, k)}
         child = self._save("children", child, self._given(fields) if child.pk or m else fields)
         if child.pk is None:
             self._remember(child, child.upn, child.uln, child.last_name, child.first_name, child.date_of_birth)
             if not hasattr(child, "_new_placements"):
                 child._new_placements = []
         placements = list(child.placements.all()) if child.pk else child._new_placements
-        for r in t.get("Requests", []):
+        for r in t.get("Requests", []) if not native else []:
             for d in (r.get("ActivePlans") or {}).get("PlacementDetail", []):
                 self.placement(child, d, placements)
-        held = cases.setdefault(child.pk or id(child), [])
         for position, r in enumerate(t.get("Requests", []), start=1):
             before = sum(self.updated.values())
             case = self.request(child, r, position, held)
@@ -341,6 +346,10 @@ class Loader:
             self.new[TimelineEvent].append(TimelineEvent(
                 la=self.la, case=case, child=child, kind="sen2_loaded", occurred_on=earliest, actor=self.actor,
                 summary=f"Request loaded from the council's {self.year} SEN2 return", to_stage=stage))
+        elif _one(case, "loaded_return") is None:
+            # Recorded by ehcflow's own steps, which always win: the file's account of it changes nothing.
+            self.unchanged["requests recorded in ehcflow"] += 1
+            return case
         else:
             case = self._save("requests", case, self._given(fields) | {
                 "received_on_unknown": fields["received_on_unknown"],

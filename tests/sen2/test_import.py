@@ -77,14 +77,25 @@ def test_a_dry_run_reports_what_would_happen_and_changes_nothing(london):
     assert london.dmo == ""
 
 
-def test_a_child_already_known_is_matched_by_upn_and_updated_not_duplicated(london):
+def test_a_child_already_known_is_matched_by_upn_and_only_their_blanks_are_filled(london):
+    """ehcflow's own record wins over a file: a known child keeps their details; only what is blank is filled."""
     Child.objects.create(la=london, first_name="Old", last_name="Name", date_of_birth=d(2002, 1, 1), sex="M",
                          upn="X1234567898765")
     report = sen2_import(la=london, source=str(sample(SAMPLE_2025)))
     assert report.created["children"] == 1 and report.updated["children"] == 1
     child = Child.objects.get(upn="X1234567898765")
-    assert (child.first_name, child.last_name) == ("TestFirstname1", "TestFamilyName1")
+    assert (child.first_name, child.last_name, child.ethnicity, child.postcode) == ("Old", "Name", "BBRI", "AA11AA")
     assert child.history.first().history_type == "~"
+    assert child.cases.get().loaded_return.year == 2025  # the request it did not have is loaded
+
+
+def test_our_own_return_loaded_back_into_the_same_council_changes_nothing(council, la):
+    """The council's record is the truth: its own return, loaded again, neither adds nor rewrites a thing."""
+    before = counts()
+    report = sen2_import(la=la, source=exported(la))
+    assert report.refused == "" and report.created == {} and report.updated == {}
+    assert report.unchanged["requests recorded in ehcflow"] == 4
+    assert counts() == before and LoadedRequest.objects.count() == 0
 
 
 def test_every_row_loaded_is_audited_with_who_loaded_it(london, personas):
