@@ -111,9 +111,8 @@ def person_tree(child: Child, cases: list[Case], period: Period) -> dict:
     p = {"_child_id": child.pk, "Surname": child.last_name, "Forename": child.first_name,
          "PersonBirthDate": iso(child.date_of_birth), "Ethnicity": child.ethnicity, "PostCode": child.postcode,
          "UPN": child.upn, "UniqueLearnerNumber": child.uln, "UPNunknown": child.upn_unknown_reason}
-    if period.year == 2023:  # data, not a branch: the 2023 item table has GenderCurrent where later years have Sex
-        p["GenderCurrent"] = GENDER_CURRENT.get(child.sex, "")
-    p["Sex"] = child.sex
+    # Both spellings of the item; the year's item table decides which is written (2023: GenderCurrent; then Sex).
+    p["GenderCurrent"], p["Sex"] = GENDER_CURRENT.get(child.sex, ""), child.sex
     p["Requests"] = [request_tree(case, child, period) for case in cases]
     return p
 

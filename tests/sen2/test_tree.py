@@ -28,3 +28,12 @@ def test_a_namespaced_header_is_read_by_element_names():
     xml = write([clean_person()]).replace(b"<Message>", b'<Message xmlns="urn:example">', 1)
     result = next(tree.read(xml, strict=False))[1]
     assert result.year == 2025
+
+
+@pytest.mark.parametrize("year, written, left_out", [(2023, "GenderCurrent", "Sex"), (2026, "Sex", "GenderCurrent")])
+def test_the_years_item_table_decides_which_items_are_written(year, written, left_out):
+    from ehcflow.sen2 import spec
+
+    person = {"Surname": "Rivers", "Forename": "Sam", "GenderCurrent": "2", "Sex": "F", "Requests": []}
+    element = tree.to_element(person, spec.load(year).element("Message/Persons/Person"))
+    assert element.find(written) is not None and element.find(left_out) is None
