@@ -251,10 +251,12 @@ class Loader:
     def council(self, source: dict) -> None:
         """The header's designated officers become the council's settings where it has none yet."""
         given = {f: source.get(f.upper(), "") for f in ("dmo", "dco", "dsco")}
-        current = LocalAuthority.objects.values("dmo", "dco", "dsco").get(pk=self.la.pk)
-        given = {f: v for f, v in given.items() if v in DesignatedOfficer.values and not current[f]}
+        council = LocalAuthority.objects.get(pk=self.la.pk)
+        given = {f: v for f, v in given.items() if v in DesignatedOfficer.values and not getattr(council, f)}
         if given:
-            LocalAuthority.objects.filter(pk=self.la.pk).update(**given)
+            for f, v in given.items():
+                setattr(council, f, v)
+            audited_by(council, self.actor).save(update_fields=list(given))
             self.updated["council settings"] += 1
 
     # people
