@@ -3,9 +3,9 @@ GOV.UK error messages; the service applies them again when it saves."""
 
 from django import forms
 
-from ehcflow.core.codes import Ethnicity, Sex, UPNUnknown
+from ehcflow.core.codes import Ethnicity, ResidentialWeeks, SettingKind, Sex, UPNUnknown, WorkBasedLearning
 from ehcflow.core.forms import DateField
-from ehcflow.people.services import DETAIL_FIELDS, details_problems, details_version
+from ehcflow.people.services import DETAIL_FIELDS, details_problems, details_version, placement_problems
 
 
 class ChildDetailsForm(forms.Form):
@@ -51,3 +51,40 @@ class ChildDetailsForm(forms.Form):
     def details(self) -> dict:
         """What the service takes: the details, without the version."""
         return {name: self.cleaned_data[name] for name in DETAIL_FIELDS}
+
+
+class PlacementForm(forms.Form):
+    """A setting the child attends, or what they are doing if not in a setting (SEN2 PlacementDetail)."""
+
+    reference = forms.CharField(label="URN or UKPRN", max_length=8, required=False,
+                                help_text="A school's URN (6 numbers) or a college or provider's UKPRN (8 numbers)")
+    setting_kind = forms.ChoiceField(label="Or, if there is no URN or UKPRN, the type of setting", required=False,
+                                     choices=[("", "Not applicable: the URN or UKPRN is given")] + SettingKind.choices)
+    setting_kind_other = forms.CharField(label="What the setting or activity is (for ‘other’)", max_length=100,
+                                         required=False)
+    rank = forms.TypedChoiceField(label="Is this the main placement?", coerce=int, widget=forms.RadioSelect,
+                                  choices=[(1, "Yes, the main (primary) placement"), (2, "No, a second placement")],
+                                  error_messages={"required": "Select whether this is the main placement"})
+    entry_on = DateField(label="Date started", help_text="For example, 4 9 2025")
+    sen_unit = forms.BooleanField(label="A place in an SEN unit", required=False)
+    resourced_provision = forms.BooleanField(label="A place in resourced provision", required=False)
+    residential = forms.ChoiceField(label="Residential", required=False,
+                                    choices=[("", "Not residential")] + ResidentialWeeks.choices)
+    work_based = forms.ChoiceField(label="Work-based learning", required=False,
+                                   choices=[("", "None")] + WorkBasedLearning.choices)
+
+    def __init__(self, *args, child=None, **kwargs):
+        self.child = child
+        kwargs.setdefault("auto_id", "placement_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        for name, message in placement_problems(data, self.child).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+
+class PlacementEndForm(forms.Form):
+    leaving_on = DateField(label="Date left", help_text="For example, 18 7 2026")

@@ -4,8 +4,16 @@ from django.core.validators import RegexValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from ehcflow.core.codes import (Ethnicity, ResidentialWeeks, SettingKind, SettingPhase, SettingType, Sex, UPNUnknown,
-                                WorkBasedLearning)
+from ehcflow.core.codes import (
+    Ethnicity,
+    ResidentialWeeks,
+    SettingKind,
+    SettingPhase,
+    SettingType,
+    Sex,
+    UPNUnknown,
+    WorkBasedLearning,
+)
 from ehcflow.tenancy.models import TenantModel
 
 upn_validator = RegexValidator(

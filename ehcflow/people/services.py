@@ -17,7 +17,7 @@ from django.utils import timezone
 from ehcflow.cases.services import audited_by
 from ehcflow.core.codes import Ethnicity, Sex, UPNUnknown
 from ehcflow.core.errors import NotAllowed, StepRefused
-from ehcflow.people.models import Child
+from ehcflow.people.models import Child, Placement
 from ehcflow.sen2.rules import upn_check_letter, upn_format_ok
 
 DETAIL_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "ethnicity", "postcode", "upn", "uln",
@@ -147,3 +147,88 @@ def child_update_details(*, actor, child: Child, version: str | None = None, **f
     for name in DETAIL_FIELDS:
         setattr(child, name, getattr(current, name))
     return current
+
+
+# --- Placements: where the child is educated, as the SEN2 return reports it (PlacementDetail, item 5.7) -------
+
+URN_SHAPE = re.compile(r"^\d{6}$")  # GIAS URN
+UKPRN_SHAPE = re.compile(r"^1\d{7}$")  # UK provider reference number
+PLACEMENT_FIELDS = ("reference", "setting_kind", "setting_kind_other", "rank", "entry_on", "sen_unit",
+                    "resourced_provision", "residential", "work_based")
+# Kinds that say no setting is named (guide 5.7c); OTH and NIEO need a few words of what it is (query SEN2-E03).
+KINDS_NEEDING_DETAILS = {"OTH", "NIEO"}
+
+
+def placement_problems(data: dict, child: Child) -> dict[str, str]:
+    """What is wrong with a placement: the one definition the form shows and the service enforces."""
+    problems: dict[str, str] = {}
+    reference = (data.get("reference") or "").strip()
+    kind = data.get("setting_kind") or ""
+    if reference and kind:
+        problems["reference"] = "Enter a URN or UKPRN, or select a type of setting, not both"
+    elif not reference and not kind:
+        problems["reference"] = "Enter the school or college's URN or UKPRN, or select a type of setting"
+    elif reference and not (URN_SHAPE.match(reference) or UKPRN_SHAPE.match(reference)):
+        problems["reference"] = "Enter a URN (6 numbers, like 117123) or a UKPRN (8 numbers starting 1)"
+    if kind in KINDS_NEEDING_DETAILS and not (data.get("setting_kind_other") or "").strip():
+        problems["setting_kind_other"] = "Enter what the setting or activity is"
+    if kind == "NEET" and child.date_of_birth and data.get("entry_on"):
+        if _age_on(child.date_of_birth, data["entry_on"]) < 16:
+            problems["setting_kind"] = "Not in education, employment or training is for young people aged 16 to 25"
+    entry = data.get("entry_on")
+    if entry and entry > timezone.localdate():
+        problems["entry_on"] = "The date started must be today or in the past"
+    elif entry and child.date_of_birth and entry < child.date_of_birth:
+        problems["entry_on"] = "The date started must be after the child's date of birth"
+    return problems
+
+
+def _age_on(born: datetime.date, on: datetime.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def placement_record(*, actor, child: Child, reference: str = "", setting_kind: str = "",
+                     setting_kind_other: str = "", rank: int = 1, entry_on: datetime.date | None = None,
+                     sen_unit: bool | None = None, resourced_provision: bool | None = None, residential: str = "",
+                     work_based: str = "") -> Placement:
+    """Record a setting the child attends (or that they are not in education), from the date they started."""
+    from ehcflow.people.models import Setting
+    from ehcflow.sen2.access import can_change_details
+
+    if not can_change_details(actor, child):
+        raise NotAllowed("You cannot change this child's details.")
+    data = {"reference": reference, "setting_kind": setting_kind, "setting_kind_other": setting_kind_other,
+            "entry_on": entry_on}
+    errors = placement_problems(data, child)
+    if errors:
+        raise StepRefused(errors)
+    reference = reference.strip()
+    is_urn = bool(URN_SHAPE.match(reference))
+    register = Setting.objects.filter(**({"urn": reference} if is_urn else {"ukprn": reference})).first() \
+        if reference else None
+    placement = Placement(la_id=child.la_id, child=child, setting=register, urn=reference if is_urn else "",
+                          ukprn=reference if reference and not is_urn else "", setting_kind=setting_kind,
+                          setting_kind_other=setting_kind_other.strip()[:100], rank=rank, entry_on=entry_on,
+                          sen_unit=sen_unit, resourced_provision=resourced_provision, residential=residential,
+                          work_based=work_based)
+    placement.full_clean()
+    with transaction.atomic():
+        audited_by(placement, actor).save()
+    return placement
+
+
+def placement_end(*, actor, placement, leaving_on: datetime.date) -> Placement:
+    """Record the date the child left a placement; a placement is never deleted, so the return's history stays."""
+    from ehcflow.sen2.access import can_change_details
+
+    if not can_change_details(actor, placement.child):
+        raise NotAllowed("You cannot change this child's details.")
+    if placement.leaving_on is not None:
+        raise StepRefused({"leaving_on": "This placement has already ended"})
+    if leaving_on > timezone.localdate():
+        raise StepRefused({"leaving_on": "The date left must be today or in the past"})
+    if placement.entry_on and leaving_on < placement.entry_on:
+        raise StepRefused({"leaving_on": "The date left must be on or after the date started"})
+    placement.leaving_on = leaving_on
+    audited_by(placement, actor).save(update_fields=["leaving_on", "updated_at"])
+    return placement

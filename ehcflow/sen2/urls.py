@@ -12,4 +12,7 @@ urlpatterns = [
     path("sen2/data-quality/check/", views.quality_check_now, name="sen2_quality_check"),
     path("sen2/council/", views.council_officers, name="sen2_council_officers"),
     path("sen2/children/<int:child_id>/", views.child_details, name="sen2_child"),
+    path("sen2/children/<int:child_id>/placements/", views.placement_add, name="sen2_placement_add"),
+    path("sen2/children/<int:child_id>/placements/<int:placement_id>/left/", views.placement_leave,
+         name="sen2_placement_leave"),
 ]

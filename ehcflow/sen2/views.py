@@ -33,8 +33,15 @@ from ehcflow.cases.access import cases_visible_to
 from ehcflow.cases.views import _add_errors, staff_required
 from ehcflow.core.errors import NotAllowed, StepRefused
 from ehcflow.core.models import RecordView
-from ehcflow.people.forms import ChildDetailsForm
-from ehcflow.people.services import DetailsChanged, child_update_details
+from ehcflow.people.forms import ChildDetailsForm, PlacementEndForm, PlacementForm
+from ehcflow.people.models import Child
+from ehcflow.people.services import (
+    PLACEMENT_FIELDS,
+    DetailsChanged,
+    child_update_details,
+    placement_end,
+    placement_record,
+)
 from ehcflow.sen2 import spec
 from ehcflow.sen2.access import can_change_details, can_import_return, can_use_return, children_readable_by
 from ehcflow.sen2.export import person_problems
@@ -369,44 +376,107 @@ def _rule_like(value: str) -> bool:
 
 # --- A child's return details -----------------------------------------------------------------------------------
 
-@staff_required
-@require_http_methods(["GET", "POST"])
-def child_details(request: HttpRequest, child_id: int) -> HttpResponse:
-    """What the return says of one child (name, birth, sex, ethnicity, postcode, UPN, ULN or why neither is known),
-    the problems the coming return has with them, and the form to put them right."""
-    user = request.user
+def _child_or_404(user, child_id: int) -> Child:
     child = children_readable_by(user).select_related("team", "coordinator").filter(pk=child_id).first()
     if child is None:
         raise Http404("No such child")
+    return child
+
+
+def _child_page(request: HttpRequest, child: Child, *, form=None, stale: str = "", placement_form=None,
+                end_forms: dict | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
     can_change = can_change_details(user, child)
-    if request.method == "POST" and not can_change:
+    if can_change and form is None:
+        form = ChildDetailsForm(child=child)
+    placements = list(child.placements.select_related("setting"))
+    end_forms = end_forms or {}
+    year = coming_year()
+    problems = errors_first(person_problems(child, year))
+    return render(request, "sen2/child_details.html", {
+        "nav": "sen2" if can_use_return(user) else "", "child": child, "form": form if can_change else None,
+        "can_change": can_change, "stale": stale, "year": year,
+        "problems": problem_rows(user, problems) if problems else [], "can_use_return": can_use_return(user),
+        "cases": list(cases_visible_to(user).filter(child=child).order_by("-received_on")),
+        "placements": [(p, end_forms.get(p.pk) or (PlacementEndForm(auto_id=f"end{p.pk}_%s")
+                                                   if can_change and p.leaving_on is None else None))
+                       for p in placements],
+        "placement_form": (placement_form or PlacementForm(child=child)) if can_change else None,
+    }, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def child_details(request: HttpRequest, child_id: int) -> HttpResponse:
+    """What the return says of one child (name, birth, sex, ethnicity, postcode, UPN, ULN or why neither is known,
+    where they are educated), the problems the coming return has with them, and the forms to put them right."""
+    user = request.user
+    child = _child_or_404(user, child_id)
+    if request.method == "POST" and not can_change_details(user, child):
         raise PermissionDenied
     RecordView.objects.create(la_id=child.la_id, user=user, child_id=child.pk, what="return details")
-    form = ChildDetailsForm(request.POST if request.method == "POST" else None, child=child) if can_change else None
-    stale = ""
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _child_page(request, child)
+    form = ChildDetailsForm(request.POST, child=child)
+    if form.is_valid():
         try:
             child_update_details(actor=user, child=child, version=form.cleaned_data["version"] or None,
                                  **form.details())
         except NotAllowed:
             raise PermissionDenied from None
         except DetailsChanged as exc:
-            stale = exc.messages[0]
             child.refresh_from_db()
-            form = ChildDetailsForm(child=child)  # drawn again from the record as it is now
+            return _child_page(request, child, form=ChildDetailsForm(child=child), stale=exc.messages[0],
+                               status=409)  # drawn again from the record as it is now
         except StepRefused as exc:
             _add_errors(form, exc)
         else:
             sen2_quality_recheck_child(child=child)  # the data-quality list is right at once
             messages.success(request, f"{child.full_name}'s return details saved")
             return redirect("sen2_child", child_id=child.pk)
-    year = coming_year()
-    problems = errors_first(person_problems(child, year))
-    status = 409 if stale else 400 if request.method == "POST" else 200
-    return render(request, "sen2/child_details.html", {
-        "nav": "sen2" if can_use_return(user) else "", "child": child, "form": form, "can_change": can_change,
-        "stale": stale, "year": year, "problems": problem_rows(user, problems) if problems else [],
-        "can_use_return": can_use_return(user),
-        "cases": list(cases_visible_to(user).filter(child=child).order_by("-received_on")),
-        "placements": list(child.placements.select_related("setting")),
-    }, status=status)
+    return _child_page(request, child, form=form, status=400)
+
+
+@staff_required
+@require_POST
+def placement_add(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Record where the child is educated (or that they are not), as the return's PlacementDetail."""
+    user = request.user
+    child = _child_or_404(user, child_id)
+    if not can_change_details(user, child):
+        raise PermissionDenied
+    form = PlacementForm(request.POST, child=child)
+    if form.is_valid():
+        try:
+            placement_record(actor=user, child=child, **{k: form.cleaned_data[k] for k in PLACEMENT_FIELDS})
+        except StepRefused as exc:
+            _add_errors(form, exc)
+        else:
+            sen2_quality_recheck_child(child=child)
+            messages.success(request, f"Placement recorded for {child.full_name}")
+            return redirect(f"{reverse('sen2_child', args=[child.pk])}#placements")
+    return _child_page(request, child, placement_form=form, status=400)
+
+
+@staff_required
+@require_POST
+def placement_leave(request: HttpRequest, child_id: int, placement_id: int) -> HttpResponse:
+    """Record the date the child left a placement."""
+    user = request.user
+    child = _child_or_404(user, child_id)
+    if not can_change_details(user, child):
+        raise PermissionDenied
+    placement = child.placements.filter(pk=placement_id).first()
+    if placement is None:
+        raise Http404("No such placement")
+    form = PlacementEndForm(request.POST, auto_id=f"end{placement.pk}_%s")
+    if form.is_valid():
+        try:
+            placement_end(actor=user, placement=placement, leaving_on=form.cleaned_data["leaving_on"])
+        except StepRefused as exc:
+            _add_errors(form, exc)
+        else:
+            sen2_quality_recheck_child(child=child)
+            messages.success(request, f"{child.full_name} left {placement.where}")
+            return redirect(f"{reverse('sen2_child', args=[child.pk])}#placements")
+    return _child_page(request, child, end_forms={placement.pk: form}, status=400)

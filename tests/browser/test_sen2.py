@@ -161,3 +161,23 @@ def test_the_return_is_downloaded_and_the_download_validates(page, data_officer,
     page.goto("/sen2/")
     expect(page.locator('[data-table="events"]')).to_contain_text("Return downloaded or written")
     expect(page.locator('[data-table="events"]')).to_contain_text("File validated")
+
+
+def test_a_placement_is_recorded_from_the_return_details(page, data_officer, noor):
+    audit = Audit(page)
+    sign_in(page, data_officer)
+    page.goto(f"/sen2/children/{noor.pk}/")
+    page.get_by_text("Record a placement").click()
+    page.get_by_role("button", name="Record placement").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the school or college")
+    audit.run("return details, placement with errors", heading="Return details")
+    page.select_option("#placement_setting_kind", "EHE")
+    page.locator("#placement_rank_0").check()
+    page.fill("#placement_entry_on_0", "1")
+    page.fill("#placement_entry_on_1", "9")
+    page.fill("#placement_entry_on_2", "2025")
+    page.get_by_role("button", name="Record placement").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Placement recorded")
+    expect(page.locator('[data-table="placements"]')).to_contain_text("Elective home education")
+    audit.run("return details with a placement", heading="Return details")
+    audit.assert_clean(at_least=2)
