@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,15 @@ from tests.conftest import advance, fresh, new_case, token
 
 d = datetime.date
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "sen2" / "liia-tools-pipeline"
+def _shared() -> Path:
+    """The read-only reference folder beside the project (`../shared`), or EHCFLOW_SHARED_DIR where it lives
+    elsewhere (a clone checked out away from it)."""
+    here = Path(__file__).resolve().parents[2].parent / "shared"
+    candidates = [Path(os.environ["EHCFLOW_SHARED_DIR"])] if os.environ.get("EHCFLOW_SHARED_DIR") else []
+    return next((c for c in [*candidates, here, Path("/work/shared")] if (c / "sen2").is_dir()), here)
+
+
+SHARED = _shared() / "sen2" / "liia-tools-pipeline"
 
 
 def sample(name: str) -> Path:

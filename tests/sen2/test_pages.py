@@ -20,10 +20,11 @@ from ehcflow.sen2.rules import upn_check_letter
 from ehcflow.sen2.services import sen2_quality_check, sen2_validate
 from tests.conftest import advance, make_user, new_case
 from tests.test_access import ALL, NOT_STAFF, client_for
+from tests.sen2.conftest import SHARED
 from tests.test_query_counts import count_queries
 
 d = datetime.date
-SAMPLE_2025 = Path("/work/shared/sen2/liia-tools-pipeline/sen2_sample_2025__sen2_liia-branch.xml")
+SAMPLE_2025 = SHARED / "sen2_sample_2025__sen2_liia-branch.xml"
 
 USES_RETURN = {"leader", "administrator", "data_officer", "other_council_leader"}
 IMPORTS = {"administrator", "data_officer"}

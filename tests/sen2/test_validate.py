@@ -11,10 +11,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ehcflow.sen2 import services, spec, tree, validate
+from tests.sen2.conftest import SHARED
 from tests.sen2.test_rules import clean_header, clean_person
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = REPO.parent / "shared" / "sen2" / "liia-tools-pipeline"
+SAMPLES = SHARED
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="the shared SEN2 reference folder is not here")
 
 
