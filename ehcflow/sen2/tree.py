@@ -292,7 +292,9 @@ def _canonicalise(node) -> etree._Element:
 def schema_problems(node, year: int, who: dict, line: int | None, root: str = "Person") -> list[Problem]:
     """Structure, formats and code sets of one Person (or the Header), by the product's own XSD."""
     schema = sen2_xsd.schema(year)
-    copy = _canonicalise(node)
+    aliased = any(isinstance(el.tag, str) and etree.QName(el.tag).localname in sen2_spec.READ_ALIASES
+                  for el in node.iter())
+    copy = _canonicalise(node) if aliased or node.nsmap else node
     if schema.validate(copy):
         return []
     out = []
