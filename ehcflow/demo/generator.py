@@ -914,9 +914,13 @@ _PASSWORD_HASH: dict[str, str] = {}
 
 
 def _demo_password_hash() -> str:
-    if DEMO_PASSWORD not in _PASSWORD_HASH:
-        _PASSWORD_HASH[DEMO_PASSWORD] = make_password(DEMO_PASSWORD)
-    return _PASSWORD_HASH[DEMO_PASSWORD]
+    """Hashed once per hasher (hashing is slow by design); keyed by the hasher so a cached hash always checks."""
+    from django.conf import settings
+
+    key = f"{settings.PASSWORD_HASHERS[0]}:{DEMO_PASSWORD}"
+    if key not in _PASSWORD_HASH:
+        _PASSWORD_HASH[key] = make_password(DEMO_PASSWORD)
+    return _PASSWORD_HASH[key]
 
 
 class Writer:
