@@ -5,7 +5,6 @@ use these pages, and only data officers and administrators load a return (ehcflo
 """
 
 import datetime
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -19,8 +18,8 @@ from ehcflow.sen2 import forms as sen2_forms
 from ehcflow.sen2.rules import upn_check_letter
 from ehcflow.sen2.services import sen2_quality_check, sen2_validate
 from tests.conftest import advance, make_user, new_case
-from tests.test_access import ALL, NOT_STAFF, client_for
 from tests.sen2.conftest import SHARED
+from tests.test_access import ALL, NOT_STAFF, client_for
 from tests.test_query_counts import count_queries
 
 d = datetime.date
