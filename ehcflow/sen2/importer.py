@@ -513,12 +513,14 @@ def import_file(*, la, source, actor=None, dry_run: bool = False):
                     refusals += [Problem("SEN2-I01", ERROR, f"{why}: ehcflow cannot hold it.", path, **who)
                                  for path, why in bad]
                     continue
+                if refusals:
+                    continue  # nothing will be loaded: read on only to list every value that cannot be kept
                 for path in prune(person):
                     report.refused_persons.append(Problem(
                         "SEN2-I10", QUERY, "Not loaded: the guide does not allow this item here (see the "
                         "validator's report for this person).", path, **who))
                 chunk.append((index, person))
-                if len(chunk) >= CHUNK and not refusals:
+                if len(chunk) >= CHUNK:
                     _load(loader, chunk, children)
             if refusals:
                 raise _Rollback()
@@ -541,8 +543,8 @@ def import_file(*, la, source, actor=None, dry_run: bool = False):
         report.deadlines_refreshed = refresh_all(case_ids=sorted(set(loader.touched_cases)))
         report.refresh_seconds = round(time.monotonic() - started, 1)
     if refusals:
-        report.refused = (f"The file holds {len(refusals)} value(s) ehcflow cannot keep, each listed with its person. Nothing was "
-                          "imported: correct them in the file and import it again.")
+        report.refused = (f"The file holds {len(refusals)} value(s) ehcflow cannot keep, each listed with its "
+                          "person. Nothing was imported: correct them in the file and import it again.")
         report.refused_persons = refusals + report.refused_persons
         report.created, report.updated, report.unchanged = {}, {}, {}
     return report
