@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -117,26 +118,17 @@ def person_tree(child: Child, cases: list[Case], period: Period) -> dict:
     return p
 
 
-def _loaded(case: Case):
+def related_or_none(obj, name: str):
+    """A reverse one-to-one (case.plan, case.decision, case.loaded_return), or None where there is none."""
     try:
-        return case.loaded_return
-    except Case.loaded_return.RelatedObjectDoesNotExist:
-        return None
-
-
-def _plan(case: Case):
-    try:
-        return case.plan
-    except Case.plan.RelatedObjectDoesNotExist:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
         return None
 
 
 def _decision(case: Case, period: Period):
-    try:
-        d = case.decision
-    except Case.decision.RelatedObjectDoesNotExist:
-        return None
-    return d if period.upto(d.decided_on) else None
+    d = related_or_none(case, "decision")
+    return d if d is not None and period.upto(d.decided_on) else None
 
 
 def _disputes(case: Case, kinds: set[str], period: Period) -> tuple[bool, bool] | None:
@@ -208,7 +200,8 @@ def assessment_outcome(case: Case, plan, loaded, period: Period) -> str:
 
 
 def request_tree(case: Case, child: Child, period: Period) -> dict:
-    plan, loaded, decision = _plan(case), _loaded(case), _decision(case, period)
+    plan, loaded = related_or_none(case, "plan"), related_or_none(case, "loaded_return")
+    decision = _decision(case, period)
     r: dict = {"_case_id": case.pk}
     if not case.received_on_unknown:
         r["ReceivedDate"] = iso(case.received_on)

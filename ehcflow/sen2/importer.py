@@ -32,6 +32,7 @@ from ehcflow.plans.models import NamedSetting, Need, Plan, PlanStatus
 from ehcflow.reviews.models import Amendment, AnnualReview
 from ehcflow.sen2 import spec as sen2_spec
 from ehcflow.sen2 import tree as sen2_tree
+from ehcflow.sen2.export import related_or_none
 from ehcflow.sen2.models import LoadedRequest
 from ehcflow.sen2.problems import ERROR, QUERY, Problem, person_label
 from ehcflow.tenancy.models import LocalAuthority
@@ -157,6 +158,7 @@ class Loader:
 
     def __init__(self, la, spec: sen2_spec.Spec, actor):
         self.la, self.spec, self.actor, self.year = la, spec, actor, spec.year
+        self.person_el = spec.element("Message/Persons/Person")
         self.created: Counter = Counter()
         self.updated: Counter = Counter()
         self.unchanged: Counter = Counter()
@@ -451,12 +453,7 @@ class Loader:
 def _one(obj, name: str):
     """A reverse one-to-one (case.plan, case.decision, ...) without a query: from the prefetch, or made here."""
     made = getattr(obj, "_new_related", None)
-    if made is not None:
-        return made.get(name)
-    try:
-        return getattr(obj, name)
-    except Exception:  # RelatedObjectDoesNotExist: select_related found none
-        return None
+    return made.get(name) if made is not None else related_or_none(obj, name)
 
 
 def _many(obj, name: str) -> list:
@@ -508,7 +505,7 @@ def import_file(*, la, source, actor=None, dry_run: bool = False):
                     continue
                 _, person, index, _ = item
                 who = {"person": index, "person_label": person_label(person), "upn": person.get("UPN", "")}
-                bad = unholdable(person, item_spec(loader.spec), loader.spec, "Person")
+                bad = unholdable(person, loader.person_el, loader.spec, "Person")
                 if bad:
                     refusals += [Problem("SEN2-I01", ERROR, f"{why}: ehcflow cannot hold it.", path, **who)
                                  for path, why in bad]
@@ -558,10 +555,6 @@ def _load(loader: Loader, chunk: list, children: dict) -> None:
 
 def _with_child(p: Problem, child_id: int) -> Problem:
     return Problem(**{**p.__dict__, "child_id": child_id})
-
-
-def item_spec(spec: sen2_spec.Spec) -> sen2_spec.Element:
-    return spec.element("Message/Persons/Person")
 
 
 def _reopen(source):

@@ -123,9 +123,11 @@ def sen2_quality_recheck_child(*, child) -> None:
     for check in QualityCheck.objects.filter(la_id=child.la_id):
         found = export.person_problems(child, check.year)
         with transaction.atomic():
-            old = list(QualityProblem.objects.filter(run=check, child=child).values_list("severity", flat=True))
-            position = next((p.person for p in QualityProblem.objects.filter(run=check, child=child)), None)
-            QualityProblem.objects.filter(run=check, child=child).delete()
+            old_rows = QualityProblem.objects.filter(run=check, child=child)
+            old = list(old_rows.values_list("severity", "person"))
+            position = old[0][1] if old else None  # the child keeps their place in the return
+            old = [severity for severity, _ in old]
+            old_rows.delete()
             QualityProblem.objects.bulk_create([_stored(check, p, person=position) for p in found])
             new = [p.severity for p in found]
             QualityCheck.objects.filter(pk=check.pk).update(

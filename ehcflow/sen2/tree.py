@@ -158,7 +158,6 @@ class ReadResult:
     spec: sen2_spec.Spec | None = None
     header: dict = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    persons: int = 0
 
 
 def _open(source):
@@ -246,7 +245,6 @@ def read(source, *, expected_year: int | None = None, strict: bool = True) -> It
                         raise Refused("This is not a SEN2 return: it has no Header.")
         except etree.XMLSyntaxError as e:
             raise Refused(f"The file is not well-formed XML (line {e.lineno}): {e.msg}") from None
-        result.persons = index
     finally:
         if close:
             f.close()

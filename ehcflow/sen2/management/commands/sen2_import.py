@@ -4,11 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from ehcflow.accounts.models import User
 from ehcflow.sen2.management.commands._common import council
-from ehcflow.sen2.services import sen2_import
-
-
-def _counts(d: dict) -> str:
-    return ", ".join(f"{n} {k}" for k, n in sorted(d.items()) if n) or "nothing"
+from ehcflow.sen2.services import counted, sen2_import
 
 
 class Command(BaseCommand):
@@ -33,8 +29,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"  person {p.person} {p.person_label}: {p.path}: {p.message}")
             raise CommandError(report.refused)
         mode = "Dry run: nothing was changed. Would have" if dry_run else "Imported:"
-        self.stdout.write(f"{mode} created {_counts(report.created)}; updated {_counts(report.updated)}; "
-                          f"unchanged {_counts(report.unchanged)} ({report.persons} people in the {report.year} return).")
+        self.stdout.write(f"{mode} created {counted(report.created)}; updated {counted(report.updated)}; "
+                          f"unchanged {counted(report.unchanged)} ({report.persons} people in the {report.year} return).")
         if report.deadlines_refreshed:
             self.stdout.write(f"Deadlines worked out for {report.deadlines_refreshed} requests "
                               f"({report.refresh_seconds} s).")
